@@ -1,0 +1,112 @@
+/*
+ * store.h — where articles live: one interface, two backends.
+ *
+ * kb_store_open() picks the backend from the location: a file path (or "sqlite:PATH") is
+ * the embedded SQLite store (WAL, foreign keys); "postgres://..." / "postgresql://..." is
+ * PostgreSQL (a later backend, same interface, same test suite).  Opening runs the
+ * versioned migrations, so `khabar init` and start-up both bring a database up to date.
+ *
+ * Every write is transactional: a single put is its own transaction, and callers that
+ * write several things (an import batch) wrap them in kb_store_begin/commit; on any error
+ * they call kb_store_rollback and the database is exactly as before.
+ *
+ * Thread-safety: one struct kb_store is one connection and belongs to one thread at a time.
+ * A server opens one per worker thread.
+ */
+#ifndef KHABAR_STORE_H
+#define KHABAR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "khabar/article.h"
+#include "khabar/err.h"
+
+struct kb_store;
+
+enum kb_store_mode {
+    KB_STORE_CREATE,   /* create the database if missing, migrate */
+    KB_STORE_EXISTING, /* the database must exist; migrate */
+    KB_STORE_READONLY, /* must exist and be at the current version; no writes */
+};
+
+/* The schema version this build writes (the number of migrations). */
+int kb_store_schema_version(void);
+
+KB_MUST_CHECK int kb_store_open(const char *location, enum kb_store_mode mode,
+                                struct kb_store **out, struct kb_diag *d);
+void kb_store_close(struct kb_store *s);
+
+/* "sqlite" or "postgres". */
+const char *kb_store_backend(const struct kb_store *s);
+
+KB_MUST_CHECK int kb_store_begin(struct kb_store *s, struct kb_diag *d);
+KB_MUST_CHECK int kb_store_commit(struct kb_store *s, struct kb_diag *d);
+void kb_store_rollback(struct kb_store *s);
+
+/* A number that changes whenever any connection commits a write (SQLite's data_version
+ * plus this connection's own writes).  Used to invalidate rendered-page caches. */
+KB_MUST_CHECK int kb_store_data_version(struct kb_store *s, uint64_t *out, struct kb_diag *d);
+
+/* ---- settings: site-wide key/value strings ("site.name", "site.timezone", ...) ---- */
+
+/* *out is malloc'd, or NULL when the key is unset. */
+KB_MUST_CHECK int kb_store_setting_get(struct kb_store *s, const char *key, char **out,
+                                       struct kb_diag *d);
+KB_MUST_CHECK int kb_store_setting_put(struct kb_store *s, const char *key, const char *value,
+                                       struct kb_diag *d);
+
+/* ---- sections ---- */
+
+/* Insert a section or update the one with the same slug; sets sec->id. */
+KB_MUST_CHECK int kb_store_section_put(struct kb_store *s, struct kb_section *sec,
+                                       struct kb_diag *d);
+/* By slug or, when no slug matches, by display name.  KB_ENOTFOUND when neither. */
+KB_MUST_CHECK int kb_store_section_get(struct kb_store *s, const char *slug_or_name,
+                                       struct kb_section *out, struct kb_diag *d);
+/* All sections in navigation order; free with kb_sections_free. */
+KB_MUST_CHECK int kb_store_section_list(struct kb_store *s, struct kb_section **out, size_t *n,
+                                        struct kb_diag *d);
+void kb_sections_free(struct kb_section *v, size_t n);
+
+/* ---- articles ---- */
+
+/* Insert (a->id == 0) or update (a->id != 0) an article after kb_article_validate.  A NULL
+ * slug is made from the headline; a taken slug gets "-2", "-3", ...  Sets a->id, a->slug,
+ * a->updated.  The section must exist (KB_EINVAL, field "section"). */
+KB_MUST_CHECK int kb_store_article_put(struct kb_store *s, struct kb_article *a,
+                                       struct kb_diag *d);
+KB_MUST_CHECK int kb_store_article_get(struct kb_store *s, int64_t id, struct kb_article *out,
+                                       struct kb_diag *d);
+KB_MUST_CHECK int kb_store_article_get_slug(struct kb_store *s, const char *slug,
+                                            struct kb_article *out, struct kb_diag *d);
+/* The id of the article imported under external_id, or KB_ENOTFOUND. */
+KB_MUST_CHECK int kb_store_article_find_external(struct kb_store *s, const char *external_id,
+                                                 int64_t *id, struct kb_diag *d);
+
+enum kb_fields {
+    KB_FIELDS_SUMMARY, /* everything but body_html and tags */
+    KB_FIELDS_FULL,
+};
+
+struct kb_article_query {
+    const char *section_slug; /* NULL: every section */
+    bool live_only;           /* status published and published <= now */
+    int64_t now;              /* for live_only */
+    int64_t exclude_id;       /* 0: none */
+    size_t offset;
+    size_t limit; /* at most 1000 */
+    enum kb_fields fields;
+};
+
+/* Articles newest first (published, then id).  *total (optional) is the number matching
+ * without offset/limit.  Free with kb_articles_free. */
+KB_MUST_CHECK int kb_store_article_list(struct kb_store *s, const struct kb_article_query *q,
+                                        struct kb_article **out, size_t *n, size_t *total,
+                                        struct kb_diag *d);
+void kb_articles_free(struct kb_article *v, size_t n);
+
+/* Number of articles (any status). */
+KB_MUST_CHECK int kb_store_article_count(struct kb_store *s, size_t *out, struct kb_diag *d);
+
+#endif
