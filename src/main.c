@@ -1,7 +1,116 @@
-/* main.c — placeholder until the command table lands. */
+/*
+ * main.c — the khabar program: global options and the command table.
+ *
+ * `khabar [--db PATH] <command> [args]`; --db may also follow the command.  Every command
+ * answers --help.  Exit statuses: 0 ok, 1 failure, 2 usage.
+ */
+#include <stdarg.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+
+const char *cmd_db_path;
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"init", cmd_init, "create or migrate the database"},
+    {"import", cmd_import, "import articles: page-text FILE..."},
+    {"show", cmd_show, "print one article (ID or SLUG), --json for the API form"},
+    {"serve", cmd_serve, "serve the site and the API (--listen ADDR:PORT)"},
+};
+
+static void usage(FILE *f)
 {
-    puts("khabar");
-    return 0;
+    fputs("usage: khabar [--db PATH] <command> [options]\n\n"
+          "khabar is an Arabic-first news publishing engine.\n\ncommands:\n",
+          f);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nThe database is --db PATH, else $KHABAR_DB, else ./khabar.db.\n"
+          "Run `khabar <command> --help` for a command's options.\n",
+          f);
+}
+
+void cmd_error(const char *cmd, const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "khabar: %s: %s: ", cmd, what);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cmd_error_diag(const char *cmd, const char *what, const struct kb_diag *d)
+{
+    fprintf(stderr, "khabar: %s: %s", cmd, what);
+    if (d->line)
+        fprintf(stderr, ":%lu", d->line);
+    if (d->field[0])
+        fprintf(stderr, ": %s", d->field);
+    fprintf(stderr, ": %s\n", d->msg[0] ? d->msg : kb_err_str(d->code));
+}
+
+bool cmd_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Remove every `--db PATH` / `--db=PATH` from argv, remembering the last one. */
+static int take_db_option(int argc, char **argv)
+{
+    int out = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0) {
+            if (i + 1 >= argc) {
+                cmd_error("main", "--db", "needs a path");
+                return -1;
+            }
+            cmd_db_path = argv[++i];
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            cmd_db_path = argv[i] + 5;
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    argv[out] = NULL;
+    return out;
+}
+
+int main(int argc, char **argv)
+{
+    argc = take_db_option(argc, argv);
+    if (argc < 0)
+        return EXIT_USAGE;
+    if (!cmd_db_path)
+        cmd_db_path = getenv("KHABAR_DB");
+    if (!cmd_db_path || !*cmd_db_path)
+        cmd_db_path = "khabar.db";
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "khabar: %s: unknown command (try khabar --help)\n", argv[1]);
+    return EXIT_USAGE;
 }

@@ -1,0 +1,63 @@
+# khabar — the README's commands.  CMake does the building; this file only strings steps
+# together.  make (build) · make demo · make check · make bench · make fuzz · make format
+JOBS ?= 2
+BUILD := build
+ASAN := build-asan
+FUZZ := build-fuzz
+CMAKE_FLAGS ?=
+
+.PHONY: all build deps demo check test unit e2e browser asan bench fuzz format clean
+
+all: build
+
+build:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+
+deps:
+	scripts/install-deps.sh build
+
+# Install, build, create demo.db with our demo articles and photos, serve on :8080.
+demo: deps build
+	scripts/demo.sh demo.db
+
+# Every suite: unit + fuzz corpora (ctest), end-to-end, browser, then all of it again
+# under AddressSanitizer + UndefinedBehaviorSanitizer.
+check:
+	scripts/install-deps.sh check
+	$(MAKE) build
+	$(MAKE) test
+	$(MAKE) asan
+
+test: unit e2e browser
+
+unit:
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+e2e:
+	KHABAR_BIN=$(CURDIR)/$(BUILD)/khabar node --test --test-concurrency=1 tests/e2e/
+
+browser:
+	KHABAR_BIN=$(CURDIR)/$(BUILD)/khabar node --test --test-concurrency=1 tests/browser/
+
+asan:
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DKB_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN) -j$(JOBS)
+	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 KHABAR_BIN=$(CURDIR)/$(ASAN)/khabar \
+	  node --test --test-concurrency=1 tests/e2e/
+
+bench: build
+	scripts/install-deps.sh bench
+	bench/run.sh
+
+fuzz:
+	cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DKB_LIBFUZZER=ON >/dev/null
+	cmake --build $(FUZZ) -j$(JOBS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)
