@@ -4,7 +4,17 @@
  * Pages are appended to a struct kb_buf; the caller checks kb_buf_err() once at the end.
  * Every page is <html lang="ar" dir="rtl"> (or the site language), links /static/site.css,
  * carries the site header with section navigation and a search box, and uses semantic
- * elements.  Rendering is pure: no I/O, thread-safe given const inputs.
+ * elements.  Rendering is pure: no I/O, thread-safe given const inputs (it calls ICU through
+ * text.h for time zones and Hijri dates).
+ *
+ * Escaping rule: every string that comes from an article, a section, the site settings or
+ * the request goes through kb_buf_add_html (text and double-quoted attributes) and, inside
+ * URLs, through kb_buf_add_urlpath / kb_article_url.  The one exception is body_html, which
+ * is stored already sanitized and is emitted as is.
+ *
+ * UI text is Arabic; a site whose language starts with "en" gets English UI text.  Pages
+ * are not cached here: the server caches the rendered bytes.  The design note is
+ * docs/render.md.
  */
 #ifndef KHABAR_RENDER_H
 #define KHABAR_RENDER_H
@@ -23,8 +33,8 @@ struct kb_site {
     const char *base_url; /* "http://127.0.0.1:8080", no trailing slash; may be "" */
     const char *timezone; /* IANA zone for display, "Asia/Riyadh" */
     struct kb_date_style date_style;
-    int discover_count; /* articles in the اكتشف rail, 15 */
-    int page_size;      /* articles per list page, 20 */
+    int discover_count;                /* articles in the اكتشف rail, 15 */
+    int page_size;                     /* articles per list page, 20 */
     const struct kb_section *sections; /* navigation, in order */
     size_t nsections;
 };
@@ -43,8 +53,34 @@ void kb_render_list(struct kb_buf *out, const struct kb_site *site,
 /* The 404 page (Arabic), naming the path that was not found. */
 void kb_render_not_found(struct kb_buf *out, const struct kb_site *site, const char *path);
 
-/* A generic error page for 4xx/5xx. */
+/* A generic error page for 4xx/5xx: an Arabic title for the status, `message` (may be
+ * NULL) escaped below it, a link home and the search form. */
 void kb_render_error(struct kb_buf *out, const struct kb_site *site, int status,
                      const char *message);
+
+/* ---- the page frame, for pages rendered elsewhere (search results, ...) ------------ */
+
+enum kb_render_robots { KB_ROBOTS_INDEX, KB_ROBOTS_NOINDEX };
+
+struct kb_render_meta {
+    const char *title;           /* the page's own title, plain text: <title> is "<title> — <site
+                                    name>", or the site name alone when NULL */
+    const char *description;     /* meta description, plain text; NULL to omit */
+    const char *canonical_path;  /* site path, already percent-encoded ("/politics/"); NULL
+                                    to omit the canonical link */
+    const char *current_section; /* section slug marked aria-current in the nav; may be NULL */
+    const char *body_class;      /* class of <body> ("page-article"); may be NULL */
+    const char *og_type;         /* "article" / "website"; NULL omits Open Graph tags */
+    const char *og_image;        /* image URL for og:image; may be NULL */
+    enum kb_render_robots robots;
+};
+
+/* Append everything from <!doctype html> to the opening <main id="main"> inclusive: head
+ * (charset, viewport, title, description, canonical = base_url + canonical_path, the
+ * stylesheet, feeds), the skip link and the site header (name, section nav, search form). */
+void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
+                          const struct kb_render_meta *m);
+/* Append </main>, the site footer and the closing tags. */
+void kb_render_page_end(struct kb_buf *out, const struct kb_site *site);
 
 #endif
