@@ -38,8 +38,7 @@ struct kb_render_ui {
     const char *nf_title;
     const char *nf_before; /* text before the path */
     const char *nf_after;  /* text after the path */
-    const char *nf_search;
-    const char *home; /* link back home */
+    const char *home;      /* link back home */
     const char *error;
 };
 

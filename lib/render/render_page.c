@@ -35,7 +35,6 @@ static const struct kb_render_ui ui_ar = {
     .nf_title = "الصفحة غير موجودة",
     .nf_before = "لم نعثر على صفحة بالعنوان ",
     .nf_after = ". ربما نُقلت أو حُذفت.",
-    .nf_search = "ابحث عمّا تريد:",
     .home = "العودة إلى الصفحة الرئيسية",
     .error = "حدث خطأ",
 };
@@ -64,7 +63,6 @@ static const struct kb_render_ui ui_en = {
     .nf_title = "Page not found",
     .nf_before = "We could not find the page ",
     .nf_after = ". It may have been moved or deleted.",
-    .nf_search = "Search for it:",
     .home = "Back to the home page",
     .error = "Something went wrong",
 };
@@ -366,8 +364,6 @@ void kb_render_not_found(struct kb_buf *out, const struct kb_site *site, const c
     }
     kb_buf_adds(out, "</code>");
     kb_buf_adds(out, ui->nf_after);
-    kb_buf_adds(out, "</p>\n<p>");
-    kb_buf_adds(out, ui->nf_search);
     kb_buf_adds(out, "</p>\n");
     kb_render_search_form(out, site, "status-q", "search search-big");
     kb_buf_adds(out, "<p><a class=\"home\" href=\"/\">");
