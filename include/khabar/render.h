@@ -40,7 +40,9 @@ struct kb_site {
 };
 
 /* The article page: section link, reading time, headline, lede, figure with caption and
- * credit, date (<time datetime=ISO>), body, source line, and the اكتشف rail of `discover`. */
+ * credit, date (<time datetime=ISO>), body, source line, and the اكتشف rail of `discover`
+ * (at most site->discover_count of them when that is > 0), which is an <aside> after the
+ * </article>.  Articles that are not published get <meta name="robots" content="noindex">. */
 void kb_render_article(struct kb_buf *out, const struct kb_site *site, const struct kb_article *a,
                        const struct kb_article *discover, size_t ndiscover);
 

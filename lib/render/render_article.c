@@ -56,6 +56,8 @@ static void figure(struct kb_buf *out, const struct kb_site *site, const struct 
 static void discover_rail(struct kb_buf *out, const struct kb_site *site,
                           const struct kb_article *d, size_t n)
 {
+    if (site->discover_count > 0 && n > (size_t)site->discover_count)
+        n = (size_t)site->discover_count;
     if (!n)
         return;
     const struct kb_render_ui *ui = kb_render_ui_for(site);

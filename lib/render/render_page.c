@@ -273,8 +273,9 @@ void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
     kb_buf_adds_html(out, name);
     kb_buf_adds(out, "\">\n");
     if (m->og_type) {
-        kb_buf_addf(out, "<meta property=\"og:type\" content=\"%s\">\n", m->og_type);
-        kb_buf_adds(out, "<meta property=\"og:site_name\" content=\"");
+        kb_buf_adds(out, "<meta property=\"og:type\" content=\"");
+        kb_buf_adds_html(out, m->og_type);
+        kb_buf_adds(out, "\">\n<meta property=\"og:site_name\" content=\"");
         kb_buf_adds_html(out, name);
         kb_buf_adds(out, "\">\n<meta property=\"og:title\" content=\"");
         kb_buf_adds_html(out, m->title ? m->title : name);

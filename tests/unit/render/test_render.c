@@ -310,6 +310,14 @@ static void test_article_timezone_and_hijri(void **state)
     assert_contains(html, "<time datetime=\"2024-11-13T00:00:00+03:00\">13 نوفمبر 2024</time>");
     free(html);
 
+    /* The rail shows at most the site's discover_count, the first ones. */
+    site.discover_count = 5;
+    html = render_article(&site, &r.a, r.discover, r.ndiscover);
+    assert_int_equal(count(html, "<li><a href=\"/world/d-"), 5);
+    assert_contains(html, "href=\"/world/d-5\"");
+    assert_lacks(html, "href=\"/world/d-6\"");
+    free(html);
+
     site.timezone = "Asia/Riyadh";
     site.date_style.hijri = true;
     site.date_style.digits = KB_DIGITS_ARABIC;
