@@ -90,7 +90,8 @@ KB_MUST_CHECK int kb_date_parse_iso8601(const char *s, size_t n, int default_off
                                         int *offset_min, struct kb_diag *d);
 
 /* Append the display date "13 نوفمبر 2024" of instant t at offset, in the style (NULL: the
- * standard months, Latin digits): day without a leading zero, month name, year. */
+ * standard months, Latin digits): day without a leading zero, month name, year in four
+ * digits (so that kb_date_parse reads it back). */
 void kb_date_format(struct kb_buf *out, int64_t t, int offset_min, const struct kb_date_style *st);
 /* Append the Umm al-Qura Hijri date "11 جمادى الأولى 1446 هـ" of instant t at offset,
  * through ICU.  KB_EINVAL before the Hijra, KB_EINTERNAL when ICU fails; nothing is appended

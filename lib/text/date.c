@@ -75,7 +75,7 @@ const char *kb_month_name(enum kb_months style, int month)
 
 /* ---- numbers ------------------------------------------------------------------------- */
 
-void kb_text_addnum(struct kb_buf *out, int64_t v, bool arabic_digits)
+void kb_text_addnum(struct kb_buf *out, int64_t v, bool arabic_digits, int width)
 {
     char tmp[24];
     int len = 0;
@@ -84,6 +84,8 @@ void kb_text_addnum(struct kb_buf *out, int64_t v, bool arabic_digits)
         tmp[len++] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
+    while (len < width && len < (int)sizeof(tmp))
+        tmp[len++] = '0';
     if (v < 0)
         kb_buf_addch(out, '-');
     while (len--) {
@@ -267,7 +269,9 @@ static int iso_parse(const char *s, size_t n, struct iso_parts *o, struct kb_dia
         return rc;
     if (i < n) {
         if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
-            return fail(d, s, n, "unexpected '%c' after the date", s[i]);
+            return isgraph((unsigned char)s[i])
+                       ? fail(d, s, n, "unexpected '%c' after the date", s[i])
+                       : fail(d, s, n, "unexpected text after the date");
         i++;
         if (!digits(s, n, &i, 2, &r.c.hour) || i >= n || s[i++] != ':' ||
             !digits(s, n, &i, 2, &r.c.minute))
@@ -339,11 +343,11 @@ void kb_date_format(struct kb_buf *out, int64_t t, int offset_min, const struct 
     bool ar = st->digits == KB_DIGITS_ARABIC;
     struct kb_civil c;
     kb_unix_to_civil(t, offset_min, &c);
-    kb_text_addnum(out, c.day, ar);
+    kb_text_addnum(out, c.day, ar, 1);
     kb_buf_addch(out, ' ');
     kb_buf_adds(out, kb_month_name(st->months, c.month));
     kb_buf_addch(out, ' ');
-    kb_text_addnum(out, c.year, ar);
+    kb_text_addnum(out, c.year, ar, 4);
 }
 
 static UCalendar *open_hijri(UErrorCode *st)
@@ -371,11 +375,11 @@ int kb_date_format_hijri(struct kb_buf *out, int64_t t, int offset_min, enum kb_
     if (year < 1)
         return KB_EINVAL; /* before the Hijra */
     bool ar = digits_ == KB_DIGITS_ARABIC;
-    kb_text_addnum(out, day, ar);
+    kb_text_addnum(out, day, ar, 1);
     kb_buf_addch(out, ' ');
     kb_buf_adds(out, months_hijri[month]);
     kb_buf_addch(out, ' ');
-    kb_text_addnum(out, year, ar);
+    kb_text_addnum(out, year, ar, 4);
     kb_buf_adds(out, " هـ");
     return 0;
 }

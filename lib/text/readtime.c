@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <unicode/uchar.h>
 #include <unicode/upluralrules.h>
+#include <unicode/ustring.h>
 #include "khabar/text.h"
 #include "khabar/utf8.h"
 #include "text_int.h"
@@ -362,7 +363,7 @@ void kb_readtime_format(struct kb_buf *out, int minutes, const char *lang, bool 
     if (minutes < 1)
         minutes = 1;
     if (strcmp(key, "ar") != 0) {
-        kb_text_addnum(out, minutes, arabic_digits);
+        kb_text_addnum(out, minutes, arabic_digits, 1);
         kb_buf_adds(out, " min read");
         return;
     }
@@ -374,12 +375,12 @@ void kb_readtime_format(struct kb_buf *out, int minutes, const char *lang, bool 
         kb_buf_adds(out, "دقيقتان قراءة");
         return;
     case AR_FEW:
-        kb_text_addnum(out, minutes, arabic_digits);
+        kb_text_addnum(out, minutes, arabic_digits, 1);
         kb_buf_adds(out, " دقائق قراءة");
         return;
     case AR_MANY:
     case AR_OTHER:
-        kb_text_addnum(out, minutes, arabic_digits);
+        kb_text_addnum(out, minutes, arabic_digits, 1);
         kb_buf_adds(out, " دقيقة قراءة");
         return;
     }

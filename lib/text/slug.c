@@ -6,6 +6,8 @@
  * full-width and superscript characters), then either deleted (harakat, tatweel, format
  * marks, combining marks, apostrophes), kept (Arabic or Latin letters, lower-cased; digits
  * of any script as ASCII) or turned into a separator.  Runs of separators become one '-'.
+ * A combining mark that composes with the kept character before it is composed first, so
+ * decomposed and precomposed spellings give the same slug.
  *
  * Invariants: the output is valid UTF-8 made only of kept characters and single inner '-',
  * at most KB_SLUG_MAX_CHARS code points, and slugging it again gives it back unchanged
@@ -78,6 +80,9 @@ struct slugger {
     size_t word_end;  /* bytes of b up to the end of the last complete word */
     bool pending_sep; /* a separator was seen since the last kept character */
     bool full;        /* the cap was reached: ignore the rest */
+    const UNormalizer2 *nfkc;
+    uint32_t last;   /* the last kept character, when it ends b (0 otherwise) */
+    size_t last_pos; /* its byte offset in b */
 };
 
 static void emit(struct slugger *s, uint32_t cp)
@@ -102,19 +107,42 @@ static void emit(struct slugger *s, uint32_t cp)
     }
     s->pending_sep = false;
     char enc[4];
+    s->last_pos = s->b.n;
+    s->last = cp;
     kb_buf_add(&s->b, enc, kb_utf8_encode(cp, enc));
     s->chars++;
+}
+
+/* A combining mark right after a kept character: compose the two when Unicode has the
+ * composite ("e" + U+0301 = "é", "ا" + U+0654 = "أ"), so decomposed input gives the same slug
+ * as precomposed input.  False when the mark is to be handled on its own. */
+static bool compose(struct slugger *s, uint32_t mark)
+{
+    if (!s->last || s->pending_sep || !s->nfkc || s->full || mark < 0x300)
+        return false;
+    UChar32 c = unorm2_composePair(s->nfkc, (UChar32)s->last, (UChar32)mark);
+    uint32_t keep = 0;
+    if (c < 0 || classify((uint32_t)c, &keep) != CLS_KEEP)
+        return false;
+    s->b.n = s->last_pos;
+    char enc[4];
+    kb_buf_add(&s->b, enc, kb_utf8_encode(keep, enc));
+    s->last = keep;
+    return true;
 }
 
 static void feed(struct slugger *s, uint32_t cp)
 {
     uint32_t keep = 0;
+    if (compose(s, cp))
+        return;
     switch (classify(cp, &keep)) {
     case CLS_KEEP:
         emit(s, keep);
         break;
     case CLS_SEP:
         s->pending_sep = true;
+        s->last = 0;
         break;
     case CLS_DELETE:
         break;
@@ -153,6 +181,7 @@ void kb_slug_make(struct kb_buf *out, const char *s, size_t n)
     const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&st);
     if (U_FAILURE(st))
         nfkc = NULL;
+    sl.nfkc = nfkc;
     for (size_t i = 0; s && i < n && !sl.full;) {
         uint32_t cp;
         i += kb_utf8_decode(s + i, n - i, &cp);

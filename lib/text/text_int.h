@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include "khabar/buf.h"
 
-/* Append the decimal digits of v (v >= 0; a negative v gets a leading '-'), Latin or
- * Arabic-Indic (U+0660..U+0669). */
-void kb_text_addnum(struct kb_buf *out, int64_t v, bool arabic_digits);
+/* Append the decimal digits of v (a negative v gets a leading '-'), Latin or Arabic-Indic
+ * (U+0660..U+0669), zero-padded to at least `width` digits. */
+void kb_text_addnum(struct kb_buf *out, int64_t v, bool arabic_digits, int width);
 
 #endif
