@@ -34,6 +34,8 @@
 #define KB_MAX_TAG 100
 #define KB_MAX_SECTION_SLUG 100
 #define KB_MAX_SECTION_NAME 100
+#define KB_MAX_EXTERNAL_ID 2000
+#define KB_MAX_OFFSET_MIN (24 * 60 - 1) /* |offset| of published/updated, minutes */
 
 enum kb_status {
     KB_STATUS_DRAFT,
@@ -49,12 +51,19 @@ KB_MUST_CHECK int kb_status_parse(const char *name, enum kb_status *out);
 
 struct kb_section {
     int64_t id;
-    char *slug; /* URL segment: Latin for the built-in sections, Arabic kept otherwise */
-    char *name; /* display name: "سياسة" */
+    char *slug;   /* URL segment: Latin for the built-in sections, Arabic kept otherwise */
+    char *name;   /* display name: "سياسة" */
     int position; /* order in the site's navigation */
 };
 
+/* Free the strings of `s` and zero it (a zeroed struct is a valid empty one). */
 void kb_section_release(struct kb_section *s);
+
+/* Check a section as the store writes it: slug and name required, within
+ * KB_MAX_SECTION_SLUG / KB_MAX_SECTION_NAME, valid UTF-8 without control characters; the
+ * slug is one URL segment (no '/', '?', '#', '\\', '%', spaces; not "." or "..").  On failure
+ * `d->field` is "slug" or "name". */
+KB_MUST_CHECK int kb_section_validate(const struct kb_section *s, struct kb_diag *d);
 
 struct kb_image {
     char *src; /* URL or site path ("/media/ab12.jpg") */
@@ -83,32 +92,59 @@ struct kb_article {
     int64_t updated; /* set by the store on every write */
     int updated_offset;
     int reading_minutes; /* computed from lede + body by kb_article_compute */
-    char *external_id; /* the importer's key (source URL or corpus id), NULL for native */
+    char *external_id;   /* the importer's key (source URL or corpus id), NULL for native */
 };
 
+/* Zero `a` (status draft, every string NULL).  kb_article_release frees everything and
+ * leaves `a` initialized again, so an article can be reused. */
 void kb_article_init(struct kb_article *a);
 void kb_article_release(struct kb_article *a);
 
-/* Fill derived fields: reading_minutes from lede + body (language-aware), language "ar"
- * when NULL. */
+/* Fill derived fields: language "ar" when NULL or empty, then reading_minutes from the words
+ * of lede (plain text) + body_html (HTML) at the language's reading speed (text.h). */
 void kb_article_compute(struct kb_article *a);
 
-/* Check required fields (headline, body_html, section slug), caps on every field, valid
- * status/time combinations (scheduled needs published), image fields (src when any other
- * image field is set is not required: a caption without a photo is refused).  On failure
- * `d->field` names the field. */
+/* Check an article before it is stored or served.  On failure returns KB_EINVAL (missing,
+ * malformed) or KB_ETOOBIG (a cap exceeded), and `d->field` names the field: "headline",
+ * "body_html", "section.slug", "image.caption", "tags", "published", ...
+ *  - required: headline and body_html (not blank), section.slug;
+ *  - every field within its KB_MAX_* cap (bytes), at most KB_MAX_TAGS tags, none empty;
+ *  - every string valid UTF-8; no control characters (nor U+2028/U+2029) in single-line
+ *    fields — all but lede and body_html, which may hold tab, CR and LF;
+ *  - slug and section.slug are one URL segment each (see kb_section_validate); language
+ *    is a BCP 47 shape ("ar", "en-GB");
+ *  - status in range; published and scheduled articles need a published time (scheduled:
+ *    the engine checks that it is in the future, since that needs a clock); offsets within
+ *    ±KB_MAX_OFFSET_MIN; reading_minutes >= 0;
+ *  - image: src, when set, is a site path ("/media/x.jpg") or an http(s) URL.  Image text
+ *    (alt, caption, credit, copyright) without a src IS allowed: page-text imports carry
+ *    the caption and credit of a photo whose file is not part of the text, and the page
+ *    still shows them (the renderer decides how).
+ * Pure; thread-safe. */
 KB_MUST_CHECK int kb_article_validate(const struct kb_article *a, struct kb_diag *d);
 
 /* Append the site path of the article: "/<section-slug>/<slug>" with both segments
- * percent-encoded. */
+ * percent-encoded (a NULL segment is empty). */
 void kb_article_url(struct kb_buf *out, const struct kb_article *a);
 
-/* Write the article as product.md's JSON object. */
+/* Write the article as product.md's JSON object, fields in this order: id (null when 0),
+ * slug, url (null without both slugs), status, section{slug,name}, headline, lede, byline,
+ * source, language, image{src,alt,caption,credit,copyright} (null when every image field is
+ * NULL), body_html, tags[], published, updated (ISO 8601 with the stored offset, null when
+ * 0), reading_minutes.  NULL strings are null.  external_id is not part of the contract and
+ * is not written. */
 void kb_article_to_json(const struct kb_article *a, struct kb_json *j);
 
 /* Read an article from product.md's JSON (a jansson json_t *, passed as void * so this
- * header does not pull jansson in).  Unknown fields are ignored; wrong types are
- * KB_EINVAL naming the field. */
+ * header does not pull jansson in).  `section` is an object {slug, name} or a string,
+ * taken as the slug (the store resolves a slug or a display name).  published/updated are
+ * ISO 8601 strings (without an offset: UTC).  Every field is optional and may be null;
+ * "url" is ignored (derived); "external_id" (a string) is read when present.  Unknown fields
+ * are ignored.  Wrong types, unknown status names, bad dates, strings holding NUL are
+ * KB_EINVAL naming the field ("image.alt", "tags", "published"); more than KB_MAX_TAGS tags
+ * is KB_ETOOBIG.  Nothing is validated beyond that: call kb_article_validate.
+ * `out` must be initialized (kb_article_init or zeroed); on success its old contents are
+ * released and replaced, on failure it is untouched. */
 KB_MUST_CHECK int kb_article_from_json(const void *json_obj, struct kb_article *out,
                                        struct kb_diag *d);
 
