@@ -6,6 +6,7 @@
 # PHOTOS.tsv (default demo/photos.tsv beside this script's repository) has one photo a line:
 #   <article file name> TAB <seed> TAB <scene>        ('#' lines and blank lines ignored)
 # scene is one of: sky city sea field stadium desert solar abstract network books building
+# oldtown
 #
 # For each line it writes OUTDIR/<article basename>.jpg: 1200×675, JPEG quality 80, an
 # illustration (gradient sky, plasma clouds or textures, shapes for skylines, horizons,
@@ -201,29 +202,57 @@ scene_mvg() {
             }
         } else if (scene == "stadium") {
             top = jit(10, 20, 45, 6); bot = jit(40, 50, 80, 8)
-            F("fill " rgba(28, 30, 40, 1) " polygon 0,140 " W ",140 " W ",420 0,420")
+            sx = int(r(-220, 220)); hy = int(r(390, 440)); cx = 600 + sx   # camera pan and tilt
+            F("fill " rgba(28, 30, 40, 1) " polygon 0,140 " W ",140 " W "," hy " 0," hy)
             for (i = 0; i < 2600; i++) {   # the crowd
-                x = r(0, W); y = r(150, 410)
+                x = r(0, W); y = r(150, hy - 10)
                 F("fill " rgba(r(60, 255), r(60, 220), r(60, 200), r(0.25, 0.6)) " rectangle " int(x) "," int(y) " " int(x + 3) "," int(y + 3))
             }
+            F("fill " jit(150, 70, 55, 10) " rectangle 0," hy " " W "," H)   # the running track
             pitch = jit(40, 130, 60, 8)
-            F("fill " pitch " polygon 160,420 1040,420 " W + 240 "," H " -240," H)
-            for (i = 0; i < 8; i++) {  # mowing stripes
-                if (i % 2) continue
-                x1 = 160 + i * 110; x2 = x1 + 110; b1 = -240 + i * 210; b2 = b1 + 210
-                F("fill " rgba(255, 255, 255, 0.06) " polygon " x1 ",420 " x2 ",420 " b2 "," H " " b1 "," H)
+            tl = cx - 440; tr = cx + 440; bl = cx - 840; br = cx + 840
+            F("fill " pitch " polygon " tl "," hy " " tr "," hy " " br "," H " " bl "," H)
+            for (i = 0; i < 8; i += 2) {   # mowing stripes
+                x1 = tl + i * 110; x2 = x1 + 110; b1 = bl + i * 210; b2 = b1 + 210
+                F("fill " rgba(255, 255, 255, 0.06) " polygon " x1 "," hy " " x2 "," hy " " b2 "," H " " b1 "," H)
             }
             chalk = "stroke " rgba(255, 255, 255, 0.85) " stroke-width 3 fill none "
-            F(chalk "polygon 160,420 1040,420 " W + 240 "," H " -240," H)
-            F(chalk "line 600,420 600," H)
-            F(chalk "ellipse 600,540 150,52 0,360")
-            F("stroke none")
-            for (k = 0; k < 4; k++) {   # floodlights
-                fx = 120 + k * 320 + r(-20, 20)
+            F(chalk "polygon " tl "," hy " " tr "," hy " " br "," H " " bl "," H)
+            F(chalk "line " cx "," hy " " cx "," H)
+            my = int((hy + H) / 2 + 10)
+            F(chalk "ellipse " cx "," my " 150," int((H - hy) * 0.21) " 0,360")
+            nl = ri(3, 5)
+            for (k = 0; k < nl; k++) {   # floodlights
+                fx = (k + 0.5) * W / nl + r(-20, 20)
                 L("fill " rgba(255, 255, 235, 0.9) " circle " int(fx) ",70 " int(fx + 60) ",70")
                 F("fill " rgba(255, 255, 240, 1) " rectangle " int(fx - 40) ",55 " int(fx + 40) ",85")
             }
             glowblur = 40
+        } else if (scene == "oldtown") {   # stone houses, domes and arches in warm light
+            top = jit(70, 110, 170, 12); bot = jit(250, 210, 160, 10)
+            sun(r(150, 1050), r(120, 220), 34, "rgba(255,245,220,1)", "rgba(255,220,160,0.55)")
+            base = H - 30
+            for (layer = 0; layer < 2; layer++) {
+                x = r(-80, 0)
+                while (x < W) {
+                    hw = r(110, 220); hh = r(150, 300) * (0.6 + layer * 0.35)
+                    stone = layer ? jit(215, 180, 135, 10) : jit(190, 165, 135, 8)
+                    F("fill " stone " rectangle " int(x) "," int(base - hh) " " int(x + hw) "," base)
+                    if (rand() < 0.35) {   # a dome
+                        dr = hw * r(0.22, 0.32)
+                        F("fill " (rand() < 0.5 ? jit(90, 150, 150, 10) : stone) " ellipse " int(x + hw / 2) "," int(base - hh) " " int(dr) "," int(dr * 0.9) " 180,360")
+                    }
+                    if (layer) {   # arched windows and a door
+                        for (wx = x + 18; wx < x + hw - 40; wx += 46) {
+                            wy = base - hh + 30
+                            F("fill " rgba(70, 45, 30, 0.85) " roundrectangle " int(wx) "," int(wy) " " int(wx + 22) "," int(wy + 42) " 11,11")
+                        }
+                        if (rand() < 0.6) F("fill " rgba(95, 60, 35, 1) " roundrectangle " int(x + hw / 2 - 20) "," base - 70 " " int(x + hw / 2 + 20) "," base " 20,20")
+                    }
+                    x += hw + r(0, 10)
+                }
+            }
+            F("fill " jit(165, 140, 110, 6) " rectangle 0," base " " W "," H)
         } else if (scene == "books") {
             top = jit(90, 60, 45, 10); bot = jit(60, 40, 30, 8)
             for (sh = 0; sh < 4; sh++) {
@@ -279,6 +308,7 @@ scene_mvg() {
 draw() { # draw SEED SCENE OUTFILE
     seed=$1 scene=$2 dst=$3
     rm -f "$tmp"/fg.mvg.* "$tmp/glow.mvg"
+    top=white bot=white plasma=0 clouds=0 glowblur=30 # assigned by scene_mvg below
     eval "$(scene_mvg "$seed" "$scene")"
     # layer: sky gradient, optional plasma texture or clouds
     set -- -size ${W}x${H} "gradient:$top-$bot"
@@ -320,7 +350,7 @@ while IFS='	' read -r file seed scene rest || [ -n "${file:-}" ]; do
             ;;
     esac
     case "$scene" in
-        sky | city | sea | field | stadium | desert | solar | abstract | network | books | building) ;;
+        sky | city | sea | field | stadium | desert | solar | abstract | network | books | building | oldtown) ;;
         *)
             echo "make-photos: $tsv:$lineno: unknown scene '$scene'" >&2
             exit 1
