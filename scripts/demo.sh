@@ -6,9 +6,9 @@
 #   DB         the demo database, default demo.db (relative paths are from the current
 #              directory); it and its -wal/-shm/-journal files are removed first, so every
 #              run starts from exactly the demo content
-#   MEDIA_DIR  where the photos go, default <directory of DB>/media — the server serves
-#              /media/* from the media directory beside the database, so keep the default
-#              unless you know the server is told otherwise
+#   MEDIA_DIR  where the photos go, default <directory of DB>/media, which is where the
+#              server looks for /media/* by default; a MEDIA_DIR given here is also passed
+#              to the server as `serve --media MEDIA_DIR`
 #
 # Steps: draw any missing photos with scripts/make-photos.sh (it skips photos that already
 # match demo/photos.tsv), `khabar init`, `khabar import page-text --media-dir MEDIA_DIR
@@ -46,4 +46,7 @@ rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
 "$bin" --db "$db" import page-text --quiet --media-dir "$media" "$repo"/demo/articles/*.txt
 
 echo "demo: serving $db on http://$listen/ (Ctrl-C to stop)"
+if [ $# -ge 2 ]; then
+    exec "$bin" --db "$db" serve --listen "$listen" --media "$media"
+fi
 exec "$bin" --db "$db" serve --listen "$listen"
