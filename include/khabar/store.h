@@ -12,6 +12,12 @@
  *
  * Thread-safety: one struct kb_store is one connection and belongs to one thread at a time.
  * A server opens one per worker thread.
+ *
+ * Errors from kb_store_open: KB_EINVAL (an unsupported location), KB_EIO (the file or its
+ * directory cannot be opened or created, or the database is missing in the modes that need
+ * it), KB_EDB (not a database file, not a khabar database, a schema newer than this build,
+ * or older in KB_STORE_READONLY).  The message names the path and SQLite's reason; the file
+ * is never changed when it is refused.  See docs/store.md.
  */
 #ifndef KHABAR_STORE_H
 #define KHABAR_STORE_H
@@ -35,11 +41,20 @@ int kb_store_schema_version(void);
 
 KB_MUST_CHECK int kb_store_open(const char *location, enum kb_store_mode mode,
                                 struct kb_store **out, struct kb_diag *d);
+/* Close the connection (rolling back an open transaction).  NULL is a no-op. */
 void kb_store_close(struct kb_store *s);
+
+/* The clock the store stamps `updated` with: unix seconds.  NULL restores time(NULL).  Tests
+ * inject a fixed clock here. */
+void kb_store_set_clock(struct kb_store *s, int64_t (*now)(void));
 
 /* "sqlite" or "postgres". */
 const char *kb_store_backend(const struct kb_store *s);
 
+/* Open a write transaction (taking the write lock now, so later writes in it do not fail
+ * with "locked").  Transactions do not nest: a second begin is KB_EINTERNAL.  Single
+ * writes made inside one (kb_store_article_put, ...) become part of it; made outside one,
+ * each is its own transaction.  kb_store_rollback without an open transaction is a no-op. */
 KB_MUST_CHECK int kb_store_begin(struct kb_store *s, struct kb_diag *d);
 KB_MUST_CHECK int kb_store_commit(struct kb_store *s, struct kb_diag *d);
 void kb_store_rollback(struct kb_store *s);
@@ -53,17 +68,30 @@ KB_MUST_CHECK int kb_store_data_version(struct kb_store *s, uint64_t *out, struc
 /* *out is malloc'd, or NULL when the key is unset. */
 KB_MUST_CHECK int kb_store_setting_get(struct kb_store *s, const char *key, char **out,
                                        struct kb_diag *d);
+/* Set a key (at most 200 bytes) to a value (at most 64 KiB, valid UTF-8); NULL deletes it. */
 KB_MUST_CHECK int kb_store_setting_put(struct kb_store *s, const char *key, const char *value,
                                        struct kb_diag *d);
 
 /* ---- sections ---- */
 
-/* Insert a section or update the one with the same slug; sets sec->id. */
+/* Insert a section or update the one with the same slug (name and position); sets sec->id.
+ * kb_section_validate first; a name taken by another section is KB_EEXISTS (field
+ * "name"). */
 KB_MUST_CHECK int kb_store_section_put(struct kb_store *s, struct kb_section *sec,
                                        struct kb_diag *d);
-/* By slug or, when no slug matches, by display name.  KB_ENOTFOUND when neither. */
+/* By slug or, when no slug matches, by display name.  KB_ENOTFOUND when neither.  `out`
+ * must be zeroed or released; it is replaced on success. */
 KB_MUST_CHECK int kb_store_section_get(struct kb_store *s, const char *slug_or_name,
                                        struct kb_section *out, struct kb_diag *d);
+/* The section named `name` (or with that slug), created when missing: its slug comes from
+ * the built-in table of common Arabic section names (سياسة → politics, اقتصاد → economy,
+ * رياضة → sports, ثقافة → culture, تكنولوجيا → technology, علوم → science, صحة → health,
+ * العالم / دولي → world, منوعات → variety, رأي → opinion, محليات → local, also with
+ * "ال"), else from kb_slug_make(name) ("section" when that is empty), made unique with
+ * "-2", "-3", ...  A name whose built-in slug already exists is an alias of that section
+ * and returns it.  New sections go last in the navigation.  `out` as for section_get. */
+KB_MUST_CHECK int kb_store_section_ensure(struct kb_store *s, const char *name,
+                                          struct kb_section *out, struct kb_diag *d);
 /* All sections in navigation order; free with kb_sections_free. */
 KB_MUST_CHECK int kb_store_section_list(struct kb_store *s, struct kb_section **out, size_t *n,
                                         struct kb_diag *d);
@@ -71,11 +99,21 @@ void kb_sections_free(struct kb_section *v, size_t n);
 
 /* ---- articles ---- */
 
-/* Insert (a->id == 0) or update (a->id != 0) an article after kb_article_validate.  A NULL
- * slug is made from the headline; a taken slug gets "-2", "-3", ...  Sets a->id, a->slug,
- * a->updated.  The section must exist (KB_EINVAL, field "section"). */
-KB_MUST_CHECK int kb_store_article_put(struct kb_store *s, struct kb_article *a,
-                                       struct kb_diag *d);
+/* Insert (a->id == 0) or update (a->id != 0; KB_ENOTFOUND when no such id) an article
+ * after kb_article_validate, with its tags, all-or-nothing (a savepoint inside a caller's
+ * transaction).  A NULL slug is made from the headline (kb_slug_make; "article" when that
+ * is empty); a slug taken by another article gets "-2", "-3", ...  reading_minutes and a
+ * missing language are computed as kb_article_compute does.  updated is the store's clock;
+ * updated_offset, when 0, takes published_offset.  a->section.slug may be a section's slug
+ * or display name; the section must exist (KB_EINVAL, field "section").  A taken
+ * external_id is KB_EEXISTS.  On success sets a->id, a->slug, a->updated(_offset),
+ * a->language, a->reading_minutes and a->section (canonical slug, name, id); on failure
+ * `a` and the database are unchanged. */
+KB_MUST_CHECK int kb_store_article_put(struct kb_store *s, struct kb_article *a, struct kb_diag *d);
+/* Delete an article and its tags.  KB_ENOTFOUND when no such id. */
+KB_MUST_CHECK int kb_store_article_delete(struct kb_store *s, int64_t id, struct kb_diag *d);
+/* One article with every field and its tags; KB_ENOTFOUND when missing.  `out` must be
+ * initialized (kb_article_init); it is replaced on success. */
 KB_MUST_CHECK int kb_store_article_get(struct kb_store *s, int64_t id, struct kb_article *out,
                                        struct kb_diag *d);
 KB_MUST_CHECK int kb_store_article_get_slug(struct kb_store *s, const char *slug,
@@ -83,6 +121,8 @@ KB_MUST_CHECK int kb_store_article_get_slug(struct kb_store *s, const char *slug
 /* The id of the article imported under external_id, or KB_ENOTFOUND. */
 KB_MUST_CHECK int kb_store_article_find_external(struct kb_store *s, const char *external_id,
                                                  int64_t *id, struct kb_diag *d);
+
+#define KB_STORE_MAX_LIMIT 1000
 
 enum kb_fields {
     KB_FIELDS_SUMMARY, /* everything but body_html and tags */
@@ -95,12 +135,12 @@ struct kb_article_query {
     int64_t now;              /* for live_only */
     int64_t exclude_id;       /* 0: none */
     size_t offset;
-    size_t limit; /* at most 1000 */
+    size_t limit; /* at most KB_STORE_MAX_LIMIT (KB_EINVAL above); 0 lists nothing */
     enum kb_fields fields;
 };
 
-/* Articles newest first (published, then id).  *total (optional) is the number matching
- * without offset/limit.  Free with kb_articles_free. */
+/* Articles newest first (published, then id; never-published ones last).  *total (optional) is the
+ * number matching without offset/limit.  Free with kb_articles_free. */
 KB_MUST_CHECK int kb_store_article_list(struct kb_store *s, const struct kb_article_query *q,
                                         struct kb_article **out, size_t *n, size_t *total,
                                         struct kb_diag *d);

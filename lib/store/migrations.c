@@ -1,0 +1,68 @@
+/*
+ * migrations.c — the SQLite schema, as an ordered list of steps.
+ *
+ * Step i (0-based) takes a database from schema version i to i + 1; the version is SQLite's
+ * PRAGMA user_version, and store_sqlite.c runs each step and the version bump in one
+ * transaction.  Invariants: steps are append-only — a released step is never edited, a
+ * change is a new step — and the PostgreSQL backend keeps the same number of steps with the
+ * same meaning, so kb_store_schema_version() is one number for both.
+ *
+ * Times are unix seconds (NULL when never set) plus the offset in minutes they were
+ * written in; status is its name ("published"), so the database reads well by itself.
+ */
+#include "store_int.h"
+
+const char *const kb_store_sqlite_migrations[] = {
+    /* 1: settings, sections, articles, tags. */
+    "CREATE TABLE settings (\n"
+    "  key TEXT PRIMARY KEY NOT NULL,\n"
+    "  value TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE sections (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  slug TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  position INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE articles (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  slug TEXT NOT NULL UNIQUE,\n"
+    "  status TEXT NOT NULL CHECK (status IN\n"
+    "    ('draft', 'review', 'scheduled', 'published', 'unpublished')),\n"
+    "  section_id INTEGER NOT NULL REFERENCES sections (id),\n"
+    "  headline TEXT NOT NULL,\n"
+    "  lede TEXT,\n"
+    "  byline TEXT,\n"
+    "  source TEXT,\n"
+    "  language TEXT NOT NULL DEFAULT 'ar',\n"
+    "  image_src TEXT,\n"
+    "  image_alt TEXT,\n"
+    "  image_caption TEXT,\n"
+    "  image_credit TEXT,\n"
+    "  image_copyright TEXT,\n"
+    "  body_html TEXT NOT NULL,\n"
+    "  published INTEGER,\n"
+    "  published_offset INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated INTEGER,\n"
+    "  updated_offset INTEGER NOT NULL DEFAULT 0,\n"
+    "  reading_minutes INTEGER NOT NULL DEFAULT 0,\n"
+    "  external_id TEXT UNIQUE\n"
+    ");\n"
+    "CREATE TABLE article_tags (\n"
+    "  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,\n"
+    "  position INTEGER NOT NULL,\n"
+    "  tag TEXT NOT NULL,\n"
+    "  PRIMARY KEY (article_id, position)\n"
+    ");\n"
+    /* The home page, feeds and sitemaps: live articles newest first. */
+    "CREATE INDEX articles_live ON articles (status, published DESC, id DESC);\n"
+    /* Section pages. */
+    "CREATE INDEX articles_section ON articles (section_id, status, published DESC, id DESC);\n"
+    /* Tag pages. */
+    "CREATE INDEX article_tags_tag ON article_tags (tag);\n"
+    /* Marks the file as khabar's ('KHBR'), so another program's database is refused. */
+    "PRAGMA application_id = 1263026770;\n",
+};
+
+const int kb_store_sqlite_nmigrations =
+    (int)(sizeof(kb_store_sqlite_migrations) / sizeof(kb_store_sqlite_migrations[0]));
