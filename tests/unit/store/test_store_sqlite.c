@@ -782,6 +782,47 @@ static void test_foreign_and_newer_databases(void **state)
     kb_store_close(s);
 }
 
+/* A write that fails after its first statement (a trigger injects the fault on the tag
+ * insert) leaves nothing behind: neither alone nor inside a caller's transaction. */
+static void test_failure_midway(void **state)
+{
+    struct fix *f = *state;
+    add_section(f->s, "politics", "سياسة", 1);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->loc, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TRIGGER boom BEFORE INSERT ON article_tags "
+                                  "WHEN NEW.tag = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+
+    struct kb_article a;
+    struct kb_diag d = {0};
+    for (int in_tx = 0; in_tx < 2; in_tx++) {
+        if (in_tx) {
+            OK(kb_store_begin(f->s, &diag));
+            put(f->s, "يبقى", "politics", KB_STATUS_DRAFT, 0);
+        }
+        article(&a, "ينفجر", "politics", KB_STATUS_DRAFT, 0);
+        a.tags = calloc(2, sizeof(char *));
+        a.tags[0] = strdup("ok");
+        a.tags[1] = strdup("boom");
+        a.ntags = 2;
+        assert_int_not_equal(kb_store_article_put(f->s, &a, &d), 0);
+        assert_int_equal(a.id, 0);
+        kb_article_release(&a);
+        if (in_tx)
+            OK(kb_store_commit(f->s, &diag));
+    }
+    assert_int_equal(count(f->s), 1);
+    struct kb_article b;
+    kb_article_init(&b);
+    assert_int_equal(kb_store_article_get_slug(f->s, "ينفجر", &b, &d), KB_ENOTFOUND);
+    OK(kb_store_article_get_slug(f->s, "يبقى", &b, &diag));
+    kb_article_release(&b);
+}
+
 /* ---- runner ------------------------------------------------------------------------- */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -804,6 +845,7 @@ int main(void)
         T(test_unwritable_paths),
         T(test_not_a_database),
         T(test_foreign_and_newer_databases),
+        T(test_failure_midway),
     };
     int failed = 0;
     for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
