@@ -107,7 +107,8 @@ void kb_article_compute(struct kb_article *a);
 /* Check an article before it is stored or served.  On failure returns KB_EINVAL (missing,
  * malformed) or KB_ETOOBIG (a cap exceeded), and `d->field` names the field: "headline",
  * "body_html", "section.slug", "image.caption", "tags", "published", ...
- *  - required: headline and body_html (not blank), section.slug;
+ *  - required: headline and body_html (not blank), section.slug (or, before the store
+ *    has resolved it, section.name);
  *  - every field within its KB_MAX_* cap (bytes), at most KB_MAX_TAGS tags, none empty;
  *  - every string valid UTF-8; no control characters (nor U+2028/U+2029) in single-line
  *    fields — all but lede and body_html, which may hold tab, CR and LF;
@@ -137,7 +138,8 @@ void kb_article_to_json(const struct kb_article *a, struct kb_json *j);
 
 /* Read an article from product.md's JSON (a jansson json_t *, passed as void * so this
  * header does not pull jansson in).  `section` is an object {slug, name} or a string,
- * taken as the slug (the store resolves a slug or a display name).  published/updated are
+ * kept in section.name with a NULL slug (the store resolves it as a slug or a display
+ * name: "politics" and "سياسة" both work).  published/updated are
  * ISO 8601 strings (without an offset: UTC).  Every field is optional and may be null;
  * "url" is ignored (derived); "external_id" (a string) is read when present.  Unknown fields
  * are ignored.  Wrong types, unknown status names, bad dates, strings holding NUL are

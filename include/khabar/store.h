@@ -104,8 +104,9 @@ void kb_sections_free(struct kb_section *v, size_t n);
  * transaction).  A NULL slug is made from the headline (kb_slug_make; "article" when that
  * is empty); a slug taken by another article gets "-2", "-3", ...  reading_minutes and a
  * missing language are computed as kb_article_compute does.  updated is the store's clock;
- * updated_offset, when 0, takes published_offset.  a->section.slug may be a section's slug
- * or display name; the section must exist (KB_EINVAL, field "section").  A taken
+ * updated_offset, when 0, takes published_offset.  The section is a->section.slug or, when
+ * that is NULL, a->section.name, each looked up as a slug and then as a display name; it
+ * must exist (KB_EINVAL, field "section").  A taken
  * external_id is KB_EEXISTS.  On success sets a->id, a->slug, a->updated(_offset),
  * a->language, a->reading_minutes and a->section (canonical slug, name, id); on failure
  * `a` and the database are unchanged. */

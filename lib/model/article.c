@@ -245,8 +245,9 @@ int kb_article_validate(const struct kb_article *a, struct kb_diag *d)
         return kb_diag_set(d, KB_EINVAL, "headline", "is required");
     if (blank(a->body_html))
         return kb_diag_set(d, KB_EINVAL, "body_html", "is required");
-    if (!a->section.slug || !*a->section.slug)
-        return kb_diag_set(d, KB_EINVAL, "section.slug", "is required");
+    bool has_slug = a->section.slug && *a->section.slug;
+    if (!has_slug && blank(a->section.name))
+        return kb_diag_set(d, KB_EINVAL, "section.slug", "is required (or section.name)");
 
     if ((rc = kb_model_check_text(a->headline, "headline", KB_MAX_HEADLINE, KB_TEXT_LINE, d)) ||
         (rc = kb_model_check_text(a->lede, "lede", KB_MAX_LEDE, KB_TEXT_BLOCK, d)) ||
@@ -255,7 +256,8 @@ int kb_article_validate(const struct kb_article *a, struct kb_diag *d)
         (rc = kb_model_check_text(a->body_html, "body_html", KB_MAX_BODY, KB_TEXT_BLOCK, d)) ||
         (rc = kb_model_check_text(a->external_id, "external_id", KB_MAX_EXTERNAL_ID, KB_TEXT_LINE,
                                   d)) ||
-        (rc = kb_model_check_segment(a->section.slug, "section.slug", KB_MAX_SECTION_SLUG, d)) ||
+        (has_slug &&
+         (rc = kb_model_check_segment(a->section.slug, "section.slug", KB_MAX_SECTION_SLUG, d))) ||
         (rc = kb_model_check_text(a->section.name, "section.name", KB_MAX_SECTION_NAME,
                                   KB_TEXT_LINE, d)))
         return rc;
@@ -423,8 +425,8 @@ static int get_section(const json_t *obj, struct kb_section *sec, struct kb_diag
     const json_t *v = json_object_get(obj, "section");
     if (!v || json_is_null(v))
         return 0;
-    if (json_is_string(v))
-        return get_str(obj, "section", "section", &sec->slug, d);
+    if (json_is_string(v)) /* a name or a slug: the store resolves both */
+        return get_str(obj, "section", "section", &sec->name, d);
     if (!json_is_object(v))
         return kb_diag_set(d, KB_EINVAL, "section", "must be an object {slug, name} or a string");
     int rc = get_str(v, "slug", "section.slug", &sec->slug, d);

@@ -929,9 +929,10 @@ static void bind_article(sqlite3_stmt *st, const struct kb_article *a, const str
 static int write_article(struct sqlite_store *ss, const struct kb_article *a, struct derived *x,
                          int64_t *id, struct kb_diag *d)
 {
-    int rc = kb_store_section_get(&ss->base, a->section.slug, &x->sec, d);
+    const char *key = a->section.slug && *a->section.slug ? a->section.slug : a->section.name;
+    int rc = kb_store_section_get(&ss->base, key, &x->sec, d);
     if (rc == KB_ENOTFOUND)
-        return kb_diag_set(d, KB_EINVAL, "section", "no section '%.100s'", a->section.slug);
+        return kb_diag_set(d, KB_EINVAL, "section", "no section '%.100s'", key);
     if (rc)
         return rc;
     if (a->id) {
