@@ -21,6 +21,9 @@ extern const char *cmd_db_path;
 void cmd_error(const char *cmd, const char *what, const char *fmt, ...) KB_PRINTF(3, 4);
 /* The same with a diag: `khabar: <cmd>: <what>[:line N][: field]: <msg>`. */
 void cmd_error_diag(const char *cmd, const char *what, const struct kb_diag *d);
+/* For diags that already name their input (the store's open errors name the path):
+ * `khabar: <cmd>: <msg>`. */
+void cmd_error_store(const char *cmd, const struct kb_diag *d);
 /* True when argv contains -h or --help (then the command prints its help and returns 0). */
 bool cmd_wants_help(int argc, char **argv);
 

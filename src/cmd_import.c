@@ -101,7 +101,7 @@ static int import_pagetext(int argc, char **argv)
     struct kb_diag d;
     kb_diag_clear(&d);
     if (kb_store_open(cmd_db_path, KB_STORE_CREATE, &s, &d) != 0) {
-        cmd_error_diag("import", cmd_db_path, &d);
+        cmd_error_store("import", &d);
         return EXIT_FAIL;
     }
     struct kb_import_report rep;
@@ -109,7 +109,10 @@ static int import_pagetext(int argc, char **argv)
     int rc = kb_engine_import_pagetext(s, files, nfiles, &opts, &rep, &failed, &d);
     kb_store_close(s);
     if (rc) {
-        cmd_error_diag("import", failed ? failed : cmd_db_path, &d);
+        if (failed)
+            cmd_error_diag("import", failed, &d);
+        else
+            cmd_error_store("import", &d);
         fprintf(stderr, "khabar: import: nothing was written\n");
         return EXIT_FAIL;
     }

@@ -21,14 +21,14 @@ int cmd_init(int argc, char **argv)
     struct kb_diag d;
     kb_diag_clear(&d);
     if (kb_store_open(cmd_db_path, KB_STORE_CREATE, &s, &d) != 0) {
-        cmd_error_diag("init", cmd_db_path, &d);
+        cmd_error_store("init", &d);
         return EXIT_FAIL;
     }
     size_t n = 0;
     int rc = kb_store_article_count(s, &n, &d);
     kb_store_close(s);
     if (rc) {
-        cmd_error_diag("init", cmd_db_path, &d);
+        cmd_error_store("init", &d);
         return EXIT_FAIL;
     }
     fprintf(stderr, "khabar: init: %s: schema version %d, %zu articles\n", cmd_db_path,

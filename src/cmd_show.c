@@ -58,7 +58,7 @@ int cmd_show(int argc, char **argv)
     struct kb_diag d;
     kb_diag_clear(&d);
     if (kb_store_open(cmd_db_path, KB_STORE_READONLY, &s, &d) != 0) {
-        cmd_error_diag("show", cmd_db_path, &d);
+        cmd_error_store("show", &d);
         return EXIT_FAIL;
     }
     struct kb_article a;

@@ -57,6 +57,11 @@ void cmd_error_diag(const char *cmd, const char *what, const struct kb_diag *d)
     fprintf(stderr, ": %s\n", d->msg[0] ? d->msg : kb_err_str(d->code));
 }
 
+void cmd_error_store(const char *cmd, const struct kb_diag *d)
+{
+    fprintf(stderr, "khabar: %s: %s\n", cmd, d->msg[0] ? d->msg : kb_err_str(d->code));
+}
+
 bool cmd_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
