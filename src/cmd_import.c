@@ -51,16 +51,13 @@ static void on_article(void *ctx, const char *file, const struct kb_article *a, 
     struct ui *ui = ctx;
     if (ui->quiet)
         return;
-    struct kb_buf url;
-    kb_buf_init(&url, 0);
-    kb_article_url(&url, a);
-    printf("%s: %s%s %s (%s, %d min)", file, ui->dry_run ? "would be " : "",
-           created ? "created" : "updated", kb_buf_cstr(&url), a->section.slug,
+    /* The path as a reader types it (Arabic, not percent-encoded). */
+    printf("%s: %s%s /%s/%s (%d min)", file, ui->dry_run ? "would be " : "",
+           created ? "created" : "updated", a->section.slug, a->slug ? a->slug : "",
            a->reading_minutes);
     if (ndiscover)
         printf("; %zu Discover headlines recognised, not imported", ndiscover);
     putchar('\n');
-    kb_buf_release(&url);
 }
 
 static int import_pagetext(int argc, char **argv)

@@ -90,8 +90,7 @@ int cmd_show(int argc, char **argv)
             kb_buf_addf(&out, "%s\n", a.lede);
         kb_buf_addf(&out, "id %lld · %s · %s · ", (long long)a.id, kb_status_name(a.status),
                     a.section.name ? a.section.name : a.section.slug);
-        kb_article_url(&out, &a);
-        kb_buf_addf(&out, " · %d min\n", a.reading_minutes);
+        kb_buf_addf(&out, "/%s/%s · %d min\n", a.section.slug, a.slug, a.reading_minutes);
     }
     int ok = !kb_buf_err(&out) && fwrite(out.p, 1, out.n, stdout) == out.n;
     kb_buf_release(&out);
