@@ -50,7 +50,8 @@ void cmd_error(const char *cmd, const char *what, const char *fmt, ...)
 void cmd_error_diag(const char *cmd, const char *what, const struct kb_diag *d)
 {
     fprintf(stderr, "khabar: %s: %s", cmd, what);
-    if (d->line)
+    /* "FILE:LINE" unless the message already starts by naming its line. */
+    if (d->line && strncmp(d->msg, "line ", 5) != 0)
         fprintf(stderr, ":%lu", d->line);
     if (d->field[0])
         fprintf(stderr, ": %s", d->field);
