@@ -108,7 +108,7 @@ if [ "$narticles" -gt 0 ]; then
     { cat "$work/import.log"; die "importing the generated articles failed"; }
   t2=$(now)
   secs=$(elapsed "$t1" "$t2")
-  rate=$(awk -v n="$narticles" -v s="$secs" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }')
+  rate=$(awk -v n="$narticles" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
   say "imported $narticles articles in $secs s ($rate articles/s)"
   rm -rf "$work/articles"
 fi
@@ -146,6 +146,9 @@ kb_url="http://127.0.0.1:$kb_port$url_path"
 # ---- the same bytes for nginx -------------------------------------------------------------
 www="$work/www"
 mkdir -p "$www" "$work/nginx-tmp"
+# nginx's workers run as an unprivileged user: let them through to the page (only).
+chmod 711 "$work"
+chmod 755 "$www"
 curl -sf -D "$work/kb.headers" -o "$www/article.html" "$kb_url" || die "GET $kb_url failed"
 curl -sf -H 'Accept-Encoding: gzip' -D "$work/kb-gz.headers" -o "$www/article.html.gz" "$kb_url" ||
   die "GET $kb_url (gzip) failed"
@@ -154,12 +157,13 @@ grep -qi '^content-encoding: *gzip' "$work/kb-gz.headers" ||
 cmp -s <(gzip -dc "$www/article.html.gz") "$www/article.html" ||
   die "khabar's gzip body does not decompress to its identity body"
 touch -r "$www/article.html" "$www/article.html.gz"
+chmod 644 "$www/article.html" "$www/article.html.gz"
 
 # Copy khabar's caching and security headers so both answers are about the same size.
 extra_headers=""
 for h in Cache-Control Content-Security-Policy X-Content-Type-Options Referrer-Policy X-Frame-Options; do
   v=$(grep -i "^$h:" "$work/kb.headers" | head -n1 | cut -d: -f2- | sed 's/^ *//; s/\r$//' || true)
-  [ -n "$v" ] && extra_headers+="      add_header $h '${v//\'/}' always;"$'\n'
+  [ -n "$v" ] && extra_headers+="      add_header $h \"${v//\"/}\" always;"$'\n'
 done
 ngx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
@@ -181,7 +185,7 @@ http {
   tcp_nopush on;
   tcp_nodelay on;
   keepalive_requests 1000000;
-  open_file_cache max=16 valid=60s;
+  open_file_cache max=16 inactive=60s;
   server_tokens off;
   server {
     listen 127.0.0.1:$ngx_port;
@@ -202,7 +206,7 @@ for _ in $(seq 1 100); do
   kill -0 "$ngx_pid" 2>/dev/null || { cat "$work/nginx-error.log"; die "nginx exited"; }
   sleep 0.1
 done
-curl -sf -o "$work/ngx.html" "$ngx_url" || die "nginx does not answer on $ngx_url"
+curl -sf -o "$work/ngx.html" "$ngx_url" || { tail -n 3 "$work/nginx-error.log"; die "nginx does not answer on $ngx_url"; }
 cmp -s "$work/ngx.html" "$www/article.html" || die "nginx does not serve the same bytes"
 curl -sf -H 'Accept-Encoding: gzip' -D "$work/ngx-gz.headers" -o "$work/ngx.html.gz" "$ngx_url"
 cmp -s "$work/ngx.html.gz" "$www/article.html.gz" || say "note: nginx's gzip body differs from khabar's"

@@ -15,12 +15,14 @@ import zlib from 'node:zlib';
 import { parseFragment } from 'parse5';
 import {
   FIXTURE,
+  assertNoSanitizerReport,
   dayAfterNewYear,
   expectedFixture,
   getJson,
   getText,
   haveShared,
   initAndImport,
+  keepAliveSequence,
   makePageText,
   pollUntil,
   rawExchange,
@@ -374,6 +376,16 @@ describe('the public site', { concurrency: false }, () => {
     assert.match(head, /\r\ncontent-type:\s*text\/html/i);
   });
 
+  test('HTTP/1.1 keep-alive: one connection serves several requests', async (t) => {
+    if (skipWithoutShared(t)) return;
+    const seq = await keepAliveSequence(srv.base, [ref.url, '/', '/static/site.css', '/api/v1/articles']);
+    assert.deepEqual(seq.map((r) => r.status), [200, 200, 200, 200]);
+    for (const [i, r] of seq.entries()) {
+      assert.notEqual(r.connection?.toLowerCase(), 'close', `response ${i + 1} does not close the connection`);
+      if (i > 0) assert.ok(r.reused, `request ${i + 1} went out on the same connection`);
+    }
+  });
+
   test('gzip when asked: the same bytes, compressed', async (t) => {
     if (skipWithoutShared(t)) return;
     for (const p of [ref.url, '/', '/api/v1/articles']) {
@@ -400,6 +412,14 @@ describe('the public site', { concurrency: false }, () => {
     const doc = parseHtml((await getText(srv.url('/'))).text);
     const first = qs(doc, 'main article.card h2 a');
     assert.equal(text(first), headline, 'and it is first (the newest)');
+  });
+
+  test('the server stops cleanly on SIGTERM', async (t) => {
+    if (skipWithoutShared(t)) return;
+    const { code, signal } = await srv.stop();
+    assert.equal(signal, null, 'it exits by itself, not killed by the signal');
+    assert.equal(code, 0, `exit status 0 (stderr: ${srv.stderr().slice(-2000)})`);
+    assertNoSanitizerReport(srv.stderr(), 'khabar serve');
   });
 });
 

@@ -65,7 +65,9 @@ describe('refused imports change nothing', { concurrency: false }, () => {
   function refused(files, culprit, { line = false, reason } = {}) {
     const r = run(['import', 'page-text', ...files], { db: ws.db });
     assert.equal(r.status, 1, `exit status 1 (stderr: ${r.stderr})`);
-    const re = new RegExp(`^khabar: import: ${escapeRe(culprit)}${line ? ':\\d+' : '(:\\d+)?'}: \\S`, 'm');
+    // the line as FILE:N: (the brief's form) or FILE: line N: (the CLI's current form)
+    const where = line ? '(:\\d+|: line \\d+)' : '(:\\d+|: line \\d+)?';
+    const re = new RegExp(`^khabar: import: ${escapeRe(culprit)}${where}: \\S`, 'm');
     assert.match(r.stderr, re, 'stderr says khabar: import: FILE[:LINE]: reason');
     if (reason) assert.match(r.stderr, reason);
     assert.doesNotMatch(r.stderr, /AddressSanitizer|runtime error|Segmentation/);

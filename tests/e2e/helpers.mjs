@@ -88,7 +88,15 @@ export function run(args, opts = {}) {
     cwd: opts.cwd,
   });
   if (r.error) throw r.error;
+  assertNoSanitizerReport(r.stderr, `khabar ${full.join(' ')}`);
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SANITIZER_RE = /ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer/;
+
+/** Throw when a sanitizer (ASan, LSan, UBSan) reported anything on `stderr`. */
+export function assertNoSanitizerReport(stderr, what) {
+  if (SANITIZER_RE.test(stderr)) throw new Error(`${what}: sanitizer report on stderr:\n${stderr}`);
 }
 
 /** Run and insist on exit 0, with the output in the error otherwise. */
@@ -227,6 +235,36 @@ export function request(url, { method = 'GET', headers = {}, timeoutMs = 10_000 
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * GET each of `paths` in turn through one keep-alive agent limited to one socket: resolves
+ * [{status, connection, reused}] where `reused` says whether the request went out on a
+ * connection an earlier response had left open.
+ */
+export async function keepAliveSequence(base, paths, timeoutMs = 10_000) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const out = [];
+  try {
+    for (const p of paths) {
+      out.push(
+        await new Promise((resolve, reject) => {
+          const req = http.get(base + p, { agent }, (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode, connection: res.headers.connection ?? null, reused: req.reusedSocket }),
+            );
+            res.on('error', reject);
+          });
+          req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout: GET ${p}`)));
+          req.on('error', reject);
+        }),
+      );
+    }
+  } finally {
+    agent.destroy();
+  }
+  return out;
 }
 
 /**
