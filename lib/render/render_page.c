@@ -267,11 +267,8 @@ void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
     if (m->robots == KB_ROBOTS_NOINDEX)
         kb_buf_adds(out, "<meta name=\"robots\" content=\"noindex\">\n");
     kb_buf_adds(out, "<meta name=\"color-scheme\" content=\"light dark\">\n"
-                     "<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
-                     "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\" "
-                     "title=\"");
-    kb_buf_adds_html(out, name);
-    kb_buf_adds(out, "\">\n");
+                     "<link rel=\"stylesheet\" href=\"/static/site.css\">\n");
+    /* Feed links join the head and footer when the feeds are served. */
     if (m->og_type) {
         kb_buf_adds(out, "<meta property=\"og:type\" content=\"");
         kb_buf_adds_html(out, m->og_type);
@@ -334,9 +331,7 @@ void kb_render_page_end(struct kb_buf *out, const struct kb_site *site)
         kb_buf_adds(out, " — ");
         kb_buf_adds_html(out, site->tagline);
     }
-    kb_buf_adds(out, "</p>\n<p class=\"feeds\"><a href=\"/feed.xml\">RSS</a> · "
-                     "<a href=\"/atom.xml\">Atom</a> · <a href=\"/feed.json\">JSON Feed</a>"
-                     "</p>\n</footer>\n</body>\n</html>\n");
+    kb_buf_adds(out, "</p>\n</footer>\n</body>\n</html>\n");
 }
 
 /* A request path can be long: show at most this many bytes of it, cut on a UTF-8 boundary. */
