@@ -54,6 +54,19 @@ log="$repo/bench/out/bench-$(date -u +%Y%m%dT%H%M%SZ).txt"
 exec > >(tee "$log") 2>&1
 
 now() { date +%s.%N; }
+# Percent-encode a site path byte by byte (wrk takes only ASCII URLs; the CLI may print
+# Arabic paths as readers type them).  Already-encoded %XX is kept.
+pct() {
+  local LC_ALL=C s=$1 out= c h i
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case $c in
+      [a-zA-Z0-9/._~%-]) out+=$c ;;
+      *) printf -v h '%%%02X' "'$c"; out+=${h: -3} ;;
+    esac
+  done
+  printf '%s\n' "$out"
+}
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 say "khabar bench — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -124,6 +137,7 @@ fi
 imp=$("$bin" --db "$db" import page-text "$ref_file" 2>&1) || { say "$imp"; die "importing the reference page failed"; }
 url_path=$(printf '%s\n' "$imp" | sed -n 's|^.*: created \(/[^ ]*\) .*$|\1|p; s|^.*: updated \(/[^ ]*\) .*$|\1|p' | head -n1)
 [ -n "$url_path" ] || { say "$imp"; die "could not find the article's URL in the import output"; }
+url_path=$(pct "$url_path")
 say "database: $(du -h "$db" | cut -f1) ($(du -ch "$db"* | tail -n1 | cut -f1) with WAL)"
 
 # ---- khabar serve -------------------------------------------------------------------------
@@ -226,6 +240,9 @@ run_wrk() { # name url [header]
   shift 2
   out=$(wrk -t"$threads" -c"$conns" -d"$duration" "$@" "$url" 2>&1) || true
   rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ { print $2 }')
+  if [ -z "$rps" ]; then
+    printf '%s: wrk failed: %s\n' "$name" "$(printf '%s\n' "$out" | head -n1)" >>"$work/problems"
+  fi
   if printf '%s\n' "$out" | grep -qE 'Non-2xx|Socket errors'; then
     printf '%s: %s\n' "$name" "$(printf '%s\n' "$out" | grep -E 'Non-2xx|Socket errors' | tr -s ' ' | paste -sd';')" \
       >>"$work/problems"
