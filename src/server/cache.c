@@ -61,8 +61,13 @@ static void http_date(char out[32], int64_t t)
     /* HTTP dates have four-digit years; clamp so the field widths are known. */
     int year = tm.tm_year + 1900;
     year = year < 0 ? 0 : year > 9999 ? 9999 : year;
-    snprintf(out, 32, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday % 32,
-             months[tm.tm_mon % 12], year, tm.tm_hour % 24, tm.tm_min % 60, tm.tm_sec % 61);
+    char tmp[64]; /* 29 bytes in practice; the compiler cannot prove the field widths */
+    int n = snprintf(tmp, sizeof(tmp), "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7],
+                     tm.tm_mday % 32, months[tm.tm_mon % 12], year, tm.tm_hour % 24,
+                     tm.tm_min % 60, tm.tm_sec % 61);
+    size_t len = n < 0 ? 0 : (size_t)n > 31 ? 31 : (size_t)n;
+    memcpy(out, tmp, len);
+    out[len] = '\0';
 }
 
 /* Unix seconds of an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), or -1. */
