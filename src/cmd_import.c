@@ -31,6 +31,7 @@ struct ui {
     bool quiet;
     bool tty;
     bool dry_run;
+    struct kb_buf lines; /* per-file lines, printed once the import has committed */
 };
 
 static void progress(void *ctx, size_t done, size_t total)
@@ -52,17 +53,18 @@ static void on_article(void *ctx, const char *file, const struct kb_article *a, 
     if (ui->quiet)
         return;
     /* The path as a reader types it (Arabic, not percent-encoded). */
-    printf("%s: %s%s /%s/%s (%d min)", file, ui->dry_run ? "would be " : "",
-           created ? "created" : "updated", a->section.slug, a->slug ? a->slug : "",
-           a->reading_minutes);
+    kb_buf_addf(&ui->lines, "%s: %s%s /%s/%s (%d min)", file, ui->dry_run ? "would be " : "",
+                created ? "created" : "updated", a->section.slug, a->slug ? a->slug : "",
+                a->reading_minutes);
     if (ndiscover)
-        printf("; %zu Discover headlines recognised, not imported", ndiscover);
-    putchar('\n');
+        kb_buf_addf(&ui->lines, "; %zu Discover headlines recognised, not imported", ndiscover);
+    kb_buf_addch(&ui->lines, '\n');
 }
 
 static int import_pagetext(int argc, char **argv)
 {
     struct ui ui = {.tty = isatty(STDERR_FILENO)};
+    kb_buf_init(&ui.lines, 0);
     struct kb_import_opts opts = {.progress = progress, .progress_ctx = &ui,
                                   .on_article = on_article, .on_article_ctx = &ui};
     const char **files = (const char **)argv; /* compacted in place below */
@@ -105,6 +107,9 @@ static int import_pagetext(int argc, char **argv)
     const char *failed = NULL;
     int rc = kb_engine_import_pagetext(s, files, nfiles, &opts, &rep, &failed, &d);
     kb_store_close(s);
+    if (rc == 0)
+        fputs(kb_buf_cstr(&ui.lines), stdout);
+    kb_buf_release(&ui.lines);
     if (rc) {
         if (failed)
             cmd_error_diag("import", failed, &d);

@@ -49,13 +49,20 @@ void cmd_error(const char *cmd, const char *what, const char *fmt, ...)
 
 void cmd_error_diag(const char *cmd, const char *what, const struct kb_diag *d)
 {
+    const char *msg = d->msg[0] ? d->msg : kb_err_str(d->code);
     fprintf(stderr, "khabar: %s: %s", cmd, what);
-    /* "FILE:LINE" unless the message already starts by naming its line. */
-    if (d->line && strncmp(d->msg, "line ", 5) != 0)
+    if (d->line) {
+        /* `FILE:LINE: reason`; parsers also start their messages with "line N: " so they
+         * read well alone: drop that here rather than say the line twice. */
+        char prefix[32];
+        int n = snprintf(prefix, sizeof(prefix), "line %lu: ", d->line);
+        if (n > 0 && strncmp(msg, prefix, (size_t)n) == 0)
+            msg += n;
         fprintf(stderr, ":%lu", d->line);
+    }
     if (d->field[0])
         fprintf(stderr, ": %s", d->field);
-    fprintf(stderr, ": %s\n", d->msg[0] ? d->msg : kb_err_str(d->code));
+    fprintf(stderr, ": %s\n", msg);
 }
 
 void cmd_error_store(const char *cmd, const struct kb_diag *d)
