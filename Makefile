@@ -22,7 +22,7 @@ demo: deps build
 	scripts/demo.sh demo.db
 
 # Every suite: unit + fuzz corpora (ctest), end-to-end, browser, then all of it again
-# under AddressSanitizer + UndefinedBehaviorSanitizer.
+# with the program and tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
 check:
 	scripts/install-deps.sh check
 	$(MAKE) build
@@ -46,7 +46,7 @@ asan:
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 KHABAR_BIN=$(CURDIR)/$(ASAN)/khabar \
-	  node --test --test-concurrency=1 tests/e2e/
+	  node --test --test-concurrency=1 tests/e2e/ tests/browser/
 
 bench: build
 	scripts/install-deps.sh bench
