@@ -31,5 +31,6 @@ int cmd_init(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

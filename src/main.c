@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "import articles: page-text FILE..."},
     {"show", cmd_show, "print one article (ID or SLUG), --json for the API form"},
     {"serve", cmd_serve, "serve the site and the API (--listen ADDR:PORT)"},
+    {"config", cmd_config, "read or change the site's settings (name, time zone, dates...)"},
 };
 
 static void usage(FILE *f)
