@@ -69,7 +69,7 @@ void kb_buf_adds(struct kb_buf *b, const char *s);
 void kb_buf_addstr(struct kb_buf *b, struct kb_str s);
 void kb_buf_addch(struct kb_buf *b, char c);
 void kb_buf_addf(struct kb_buf *b, const char *fmt, ...) KB_PRINTF(2, 3);
-void kb_buf_vaddf(struct kb_buf *b, const char *fmt, va_list ap);
+void kb_buf_vaddf(struct kb_buf *b, const char *fmt, va_list ap) KB_PRINTF(2, 0);
 /* Decimal integer. */
 void kb_buf_addi(struct kb_buf *b, int64_t v);
 

@@ -13,6 +13,9 @@ void kb_diag_clear(struct kb_diag *d)
 }
 
 static void fill(struct kb_diag *d, int code, const char *field, unsigned long line,
+                 const char *fmt, va_list ap) KB_PRINTF(5, 0);
+
+static void fill(struct kb_diag *d, int code, const char *field, unsigned long line,
                  const char *fmt, va_list ap)
 {
     d->code = code;

@@ -651,6 +651,9 @@ struct ps {
 };
 
 static int vfail(struct kb_diag *d, const char *src, size_t srcn, const char *fmt, va_list ap)
+    KB_PRINTF(4, 0);
+
+static int vfail(struct kb_diag *d, const char *src, size_t srcn, const char *fmt, va_list ap)
 {
     if (!d)
         return KB_EINVAL;
