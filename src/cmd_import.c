@@ -1,11 +1,15 @@
 /*
  * cmd_import.c — `khabar import <format> ...`: bring articles in.
  *
- * Formats so far: page-text (pages saved as text, like the reference page).  An import
- * command is all-or-nothing: if any file is refused, nothing from any file is written.
+ * Formats so far: page-text (pages saved as text, like the reference page) and jsonl (one
+ * JSON article a line, plain, .xz or .gz).  A page-text import is all-or-nothing: if any
+ * file is refused, nothing from any file is written.  A jsonl import is all-or-nothing by
+ * default (--atomic) or skips malformed lines and commits in batches (--skip-bad).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "cmd.h"
 #include "khabar/engine.h"
@@ -13,7 +17,8 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: khabar [--db PATH] import page-text [options] FILE...\n\n"
+    fputs("usage: khabar [--db PATH] import page-text [options] FILE...\n"
+          "       khabar [--db PATH] import jsonl [options] FILE|-   (see import jsonl --help)\n\n"
           "Import article pages saved as text (section, reading time, headline, lede, photo\n"
           "alt and caption, date, body, source line, Discover rail).  The Discover rail is\n"
           "recognised and reported, never imported as body.  Unknown sections are created.\n"
@@ -40,8 +45,8 @@ static void progress(void *ctx, size_t done, size_t total)
     if (!ui->tty || total < 2)
         return;
     int width = 30, filled = (int)(width * done / total);
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu", filled, "==============================",
-            width - filled, "", done, total);
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu", filled, "==============================", width - filled,
+            "", done, total);
     if (done == total)
         fputc('\n', stderr);
 }
@@ -65,8 +70,8 @@ static int import_pagetext(int argc, char **argv)
 {
     struct ui ui = {.tty = isatty(STDERR_FILENO)};
     kb_buf_init(&ui.lines, 0);
-    struct kb_import_opts opts = {.progress = progress, .progress_ctx = &ui,
-                                  .on_article = on_article, .on_article_ctx = &ui};
+    struct kb_import_opts opts = {
+        .progress = progress, .progress_ctx = &ui, .on_article = on_article, .on_article_ctx = &ui};
     const char **files = (const char **)argv; /* compacted in place below */
     size_t nfiles = 0;
     for (int i = 1; i < argc; i++) {
@@ -125,6 +130,172 @@ static int import_pagetext(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* ---- import jsonl -------------------------------------------------------------------- */
+
+static void usage_jsonl(FILE *f)
+{
+    fputs("usage: khabar [--db PATH] import jsonl [options] FILE|-\n\n"
+          "Bulk import: one JSON article a line, as product.md's article JSON or the corpus\n"
+          "form (title, lede, byline, category, source, published, body with one paragraph a\n"
+          "line).  FILE may be compressed with xz or gzip (recognised by its first bytes);\n"
+          "'-' reads standard input.  Each record is keyed by external_id, else url, else id:\n"
+          "a key already stored is updated (or left unchanged when its content is the same),\n"
+          "a key repeated later in the same file is skipped (the first wins).  Unknown\n"
+          "sections are created.  See docs/jsonl.md.\n\n"
+          "options:\n"
+          "  --atomic     (default) one transaction: if any line is malformed, nothing is\n"
+          "               written and every malformed line is reported\n"
+          "  --skip-bad   skip and report malformed lines, import the rest, committing every\n"
+          "               1000 articles (an interrupted import leaves whole batches)\n"
+          "  --limit N    read only the first N records\n"
+          "  --dry-run    do everything, report the counts, then write nothing\n"
+          "  -q, --quiet  print only the summary\n",
+          f);
+}
+
+struct jsonl_ui {
+    bool tty;
+    int shown; /* per mille last drawn, -1 before the first */
+    uint64_t last_mb;
+};
+
+static void jsonl_progress(void *ctx, size_t done, size_t total)
+{
+    struct jsonl_ui *ui = ctx;
+    if (!ui->tty)
+        return;
+    if (total == 0) { /* a pipe: bytes only */
+        uint64_t mb = done >> 20;
+        if (mb != ui->last_mb || ui->shown < 0) {
+            ui->last_mb = mb;
+            ui->shown = 0;
+            fprintf(stderr, "\r%.1f MB read", (double)done / (1 << 20));
+        }
+        return;
+    }
+    int permille = (int)((double)done * 1000 / (double)total);
+    if (permille > 1000)
+        permille = 1000;
+    if (permille == ui->shown)
+        return;
+    ui->shown = permille;
+    int width = 30, filled = permille * width / 1000;
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %.1f/%.1f MB", filled,
+            "==============================", width - filled, "", permille / 10,
+            (double)done / (1 << 20), (double)total / (1 << 20));
+}
+
+static void print_reasons(FILE *f, const struct kb_import_report *rep)
+{
+    for (size_t i = 0; i < rep->nreasons; i++) {
+        const struct kb_import_skip *e = &rep->reasons[i];
+        fprintf(f, "  %zu %s: line", e->count, e->reason);
+        size_t shown = e->count < KB_IMPORT_REASON_LINES ? e->count : KB_IMPORT_REASON_LINES;
+        fputs(shown > 1 ? "s " : " ", f);
+        for (size_t k = 0; k < shown; k++)
+            fprintf(f, "%s%lu", k ? ", " : "", e->lines[k]);
+        if (e->count > shown)
+            fputs(", ...", f);
+        fputc('\n', f);
+    }
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int import_jsonl(int argc, char **argv)
+{
+    struct jsonl_ui ui = {.tty = isatty(STDERR_FILENO), .shown = -1};
+    struct kb_import_opts opts = {.progress = jsonl_progress, .progress_ctx = &ui};
+    bool quiet = false;
+    const char *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--dry-run") == 0) {
+            opts.dry_run = true;
+        } else if (strcmp(a, "--atomic") == 0) {
+            opts.mode = KB_IMPORT_ATOMIC;
+        } else if (strcmp(a, "--skip-bad") == 0) {
+            opts.mode = KB_IMPORT_SKIP_BAD;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--limit") == 0 || strncmp(a, "--limit=", 8) == 0) {
+            const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end = NULL;
+            unsigned long long n = v ? strtoull(v, &end, 10) : 0;
+            if (!v || !*v || *end || n == 0 || v[0] == '-') {
+                cmd_error("import", "--limit", "needs a positive number of records");
+                return EXIT_USAGE;
+            }
+            opts.limit = (size_t)n;
+        } else if (strcmp(a, "--") == 0 && i + 1 < argc && !file) {
+            file = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            cmd_error("import", a, "unknown option (see khabar import jsonl --help)");
+            return EXIT_USAGE;
+        } else if (file) {
+            cmd_error("import", "jsonl", "one FILE at a time (or - for standard input)");
+            return EXIT_USAGE;
+        } else {
+            file = a;
+        }
+    }
+    if (!file) {
+        cmd_error("import", "jsonl", "no FILE given");
+        usage_jsonl(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = strcmp(file, "-") == 0 ? "stdin" : file;
+
+    struct kb_store *s;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_store_open(cmd_db_path, KB_STORE_CREATE, &s, &d) != 0) {
+        cmd_error_store("import", &d);
+        return EXIT_FAIL;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct kb_import_report rep;
+    int rc = kb_engine_import_jsonl(s, file, &opts, &rep, &d);
+    kb_store_close(s);
+    double secs = seconds_since(&t0);
+    if (ui.tty && ui.shown >= 0)
+        fputc('\n', stderr);
+
+    bool atomic_fail = rc && opts.mode == KB_IMPORT_ATOMIC && d.line && rep.skipped;
+    if (rc) {
+        cmd_error_diag("import", name, &d);
+        if (atomic_fail) {
+            fprintf(stderr, "khabar: import: %zu lines not imported:\n", rep.skipped);
+            print_reasons(stderr, &rep);
+        }
+        if (opts.mode == KB_IMPORT_SKIP_BAD && !opts.dry_run && rep.created + rep.updated)
+            fprintf(stderr,
+                    "khabar: import: the whole batches before the error were written "
+                    "(%zu created, %zu updated)\n",
+                    rep.created, rep.updated);
+        else
+            fprintf(stderr, "khabar: import: nothing was written%s\n",
+                    atomic_fail ? " (--skip-bad imports the good lines)" : "");
+        return EXIT_FAIL;
+    }
+    printf("%s%zu created, %zu updated, %zu unchanged, %zu skipped\n",
+           opts.dry_run ? "dry run, nothing written: " : "", rep.created, rep.updated,
+           rep.unchanged, rep.skipped);
+    print_reasons(stdout, &rep);
+    if (!quiet) {
+        size_t done = rep.created + rep.updated + rep.unchanged;
+        printf("%zu records from %s, %zu sections created, %.2f s (%.0f articles/s)\n", rep.records,
+               name, rep.sections_created, secs, secs > 0 ? (double)done / secs : 0.0);
+    }
+    return EXIT_OK;
+}
+
 int cmd_import(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -138,6 +309,13 @@ int cmd_import(int argc, char **argv)
         }
         return import_pagetext(argc - 1, argv + 1);
     }
-    cmd_error("import", argv[1], "unknown format (this build imports: page-text)");
+    if (strcmp(argv[1], "jsonl") == 0) {
+        if (cmd_wants_help(argc - 1, argv + 1)) {
+            usage_jsonl(stdout);
+            return EXIT_OK;
+        }
+        return import_jsonl(argc - 1, argv + 1);
+    }
+    cmd_error("import", argv[1], "unknown format (this build imports: page-text, jsonl)");
     return EXIT_USAGE;
 }

@@ -1,9 +1,11 @@
 /*
  * engine.h — the use-cases the programs share: importing articles.
  *
- * An import is all-or-nothing per call: every file is parsed and written inside one
- * transaction, and the first file that cannot be understood rolls everything back, so the
- * database is exactly as before and the diag names the file, the line and the reason.
+ * A page-text import is all-or-nothing per call: every file is parsed and written inside
+ * one transaction, and the first file that cannot be understood rolls everything back, so
+ * the database is exactly as before and the diag names the file, the line and the reason.
+ * A JSONL import is all-or-nothing too by default (KB_IMPORT_ATOMIC); KB_IMPORT_SKIP_BAD
+ * skips malformed lines and commits in batches (docs/jsonl.md).
  */
 #ifndef KHABAR_ENGINE_H
 #define KHABAR_ENGINE_H
@@ -12,6 +14,15 @@
 #include <stddef.h>
 #include "khabar/err.h"
 #include "khabar/store.h"
+
+/* What a JSONL import does with a malformed line. */
+enum kb_import_mode {
+    KB_IMPORT_ATOMIC,   /* any malformed line: nothing is written, the import fails */
+    KB_IMPORT_SKIP_BAD, /* malformed lines are skipped and reported; batches of opts.batch */
+};
+
+/* Articles per transaction in KB_IMPORT_SKIP_BAD mode when opts.batch is 0. */
+#define KB_IMPORT_BATCH 1000
 
 struct kb_import_opts {
     const char *media_dir; /* when set, <media_dir>/<basename>.jpg becomes the photo */
@@ -24,6 +35,20 @@ struct kb_import_opts {
     void (*on_article)(void *ctx, const char *file, const struct kb_article *a, bool created,
                        size_t ndiscover);
     void *on_article_ctx;
+    /* JSONL only.  progress is called with bytes of the input read (compressed bytes for
+     * .xz/.gz) and its size (0 when unknown: a pipe); on_article is not called. */
+    enum kb_import_mode mode;
+    size_t limit; /* read at most this many records (non-blank lines); 0: all */
+    size_t batch; /* KB_IMPORT_SKIP_BAD: articles per transaction; 0: KB_IMPORT_BATCH */
+};
+
+/* One reason lines were skipped, with how many and the first few line numbers. */
+#define KB_IMPORT_MAX_REASONS 16
+#define KB_IMPORT_REASON_LINES 5
+struct kb_import_skip {
+    char reason[64]; /* "invalid JSON", "missing headline", "same key as an earlier line" */
+    size_t count;
+    unsigned long lines[KB_IMPORT_REASON_LINES]; /* the first min(count, 5), ascending */
 };
 
 struct kb_import_report {
@@ -31,6 +56,13 @@ struct kb_import_report {
     size_t updated;
     size_t sections_created;
     size_t discover_skipped; /* Discover-rail lines recognised and not imported */
+    /* JSONL imports: */
+    size_t unchanged; /* already stored with the same content: not written */
+    size_t skipped;   /* records not imported (malformed, or a key repeated in the file) */
+    size_t records;   /* non-blank lines read */
+    size_t nreasons;  /* entries used in reasons[]; further reasons are counted under
+                         the last entry, "other" */
+    struct kb_import_skip reasons[KB_IMPORT_MAX_REASONS];
 };
 
 /* Import pages saved as text (pagetext.h).  On failure `failed_file` (when non-NULL) points
@@ -39,5 +71,27 @@ KB_MUST_CHECK int kb_engine_import_pagetext(struct kb_store *s, const char *cons
                                             size_t nfiles, const struct kb_import_opts *opts,
                                             struct kb_import_report *report,
                                             const char **failed_file, struct kb_diag *d);
+
+/* Import a JSON Lines file (jsonl.h; "-" is standard input; .xz and .gz are read
+ * directly) into the store.  Each record is keyed by its external id (external_id, else
+ * url, else id): a key already stored is updated, or counted unchanged when its content
+ * is the same (nothing is written); a key seen on an earlier line of the same input is
+ * skipped (the first wins).  Sections are resolved by slug or name and created when
+ * missing.
+ *
+ * KB_IMPORT_ATOMIC: one transaction; after the first malformed line nothing more is
+ * written, the rest is still checked so the report lists every malformed line, then
+ * everything is rolled back and KB_EINVAL returned with *d naming the first bad line.
+ * KB_IMPORT_SKIP_BAD: malformed lines are skipped (report->skipped, reasons); articles are
+ * committed every opts->batch, so an interrupted import leaves whole batches.  A read or
+ * decoding error (a truncated .xz) fails both modes; in SKIP_BAD the articles before it
+ * are committed.  opts->dry_run: everything is done inside one transaction that is rolled
+ * back, so the counts are exact and nothing is written.
+ *
+ * *report is filled in on success and on failure (the counts up to the failure).  Database
+ * errors (KB_EDB, ...) end the import with the current transaction rolled back. */
+KB_MUST_CHECK int kb_engine_import_jsonl(struct kb_store *s, const char *path,
+                                         const struct kb_import_opts *opts,
+                                         struct kb_import_report *report, struct kb_diag *d);
 
 #endif

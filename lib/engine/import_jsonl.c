@@ -1,0 +1,428 @@
+/*
+ * import_jsonl.c — the bulk import: a JSON Lines file of articles into the store.
+ *
+ * One pass over the input in constant memory apart from the set of keys seen (16 bytes a
+ * record): read a line, parse it (kb_jsonl_parse_article), validate it, resolve its
+ * section, then create, update or leave it.  Writes go inside one transaction (atomic
+ * mode, dry runs) or one per batch (skip-bad mode).  Each article write is the store's own
+ * savepoint, so a write the store refuses leaves nothing of that article.
+ *
+ * Invariants: a key seen earlier in the same input is never written twice (the first line
+ * wins), which keeps a re-import of the same file a fixed point (all unchanged); in atomic
+ * mode nothing is written after the first malformed line; the section cache only holds
+ * sections resolved inside the open transaction chain of this call.
+ *
+ * The key set stores 64-bit hashes, not the keys: two different keys colliding would make
+ * the later one count as a repeat (odds about n²/2⁶⁵: 10⁻¹¹ at a million records).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "khabar/engine.h"
+#include "khabar/jsonl.h"
+
+#define PROGRESS_EVERY 128 /* records between progress calls */
+#define SECTION_CACHE 64
+
+/* ---- the set of keys seen in this input --------------------------------------------- */
+
+struct keyset {
+    uint64_t *h;          /* 0 = empty slot */
+    unsigned long *lines; /* the line each key was first seen on */
+    size_t cap, n;
+};
+
+static uint64_t key_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a, then a final mix for the low bits */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    return h ? h : 1;
+}
+
+static void keyset_grow(struct keyset *k)
+{
+    size_t cap = k->cap ? k->cap * 2 : 1024;
+    uint64_t *h = kb_calloc(cap, sizeof(*h));
+    unsigned long *lines = kb_calloc(cap, sizeof(*lines));
+    for (size_t i = 0; i < k->cap; i++) {
+        if (!k->h[i])
+            continue;
+        size_t j = k->h[i] & (cap - 1);
+        while (h[j])
+            j = (j + 1) & (cap - 1);
+        h[j] = k->h[i];
+        lines[j] = k->lines[i];
+    }
+    free(k->h);
+    free(k->lines);
+    k->h = h;
+    k->lines = lines;
+    k->cap = cap;
+}
+
+/* Add `key` first seen on `line`; returns 0 when new, else the line it was first seen on. */
+static unsigned long keyset_add(struct keyset *k, const char *key, unsigned long line)
+{
+    if ((k->n + 1) * 2 > k->cap)
+        keyset_grow(k);
+    uint64_t h = key_hash(key);
+    size_t j = h & (k->cap - 1);
+    while (k->h[j]) {
+        if (k->h[j] == h)
+            return k->lines[j];
+        j = (j + 1) & (k->cap - 1);
+    }
+    k->h[j] = h;
+    k->lines[j] = line;
+    k->n++;
+    return 0;
+}
+
+static void keyset_free(struct keyset *k)
+{
+    free(k->h);
+    free(k->lines);
+}
+
+/* ---- the import ------------------------------------------------------------------------ */
+
+struct section_memo {
+    char *key;  /* the record's section.slug or section.name */
+    char *slug; /* the store's canonical slug */
+};
+
+struct run {
+    struct kb_store *s;
+    const struct kb_import_opts *opts;
+    struct kb_import_report *rep;
+    bool atomic, dry_run, in_tx;
+    bool failed;          /* atomic mode saw a malformed line: write nothing more */
+    struct kb_diag first; /* the first malformed line's diag */
+    size_t batch, in_batch;
+    struct keyset keys;
+    struct section_memo memo[SECTION_CACHE];
+    size_t nmemo;
+};
+
+static void note_skip(struct run *r, const char *reason, unsigned long line)
+{
+    struct kb_import_report *rep = r->rep;
+    rep->skipped++;
+    struct kb_import_skip *e = NULL;
+    for (size_t i = 0; i < rep->nreasons && !e; i++)
+        if (strcmp(rep->reasons[i].reason, reason) == 0)
+            e = &rep->reasons[i];
+    if (!e) {
+        if (rep->nreasons < KB_IMPORT_MAX_REASONS) {
+            e = &rep->reasons[rep->nreasons++];
+            snprintf(e->reason, sizeof(e->reason), "%s", reason);
+        } else {
+            e = &rep->reasons[KB_IMPORT_MAX_REASONS - 1];
+            snprintf(e->reason, sizeof(e->reason), "other");
+        }
+    }
+    if (e->count < KB_IMPORT_REASON_LINES)
+        e->lines[e->count] = line;
+    e->count++;
+}
+
+/* A malformed line: count it; in atomic mode remember the first and stop writing. */
+static void bad_line(struct run *r, struct kb_diag *why, unsigned long line)
+{
+    char reason[64];
+    why->line = line;
+    kb_jsonl_reason(why, reason, sizeof(reason));
+    note_skip(r, reason, line);
+    if (r->atomic && !r->failed) {
+        r->failed = true;
+        r->first = *why;
+    }
+}
+
+static bool line_error(int rc)
+{
+    return rc == KB_EINVAL || rc == KB_ETOOBIG || rc == KB_EEXISTS;
+}
+
+/* Set a->section.slug to the stored section the record names, creating it when missing. */
+static int resolve_section(struct run *r, struct kb_article *a, struct kb_diag *d)
+{
+    const char *key = a->section.slug ? a->section.slug : a->section.name;
+    for (size_t i = 0; i < r->nmemo; i++) {
+        if (strcmp(r->memo[i].key, key) == 0) {
+            kb_set_str(&a->section.slug, r->memo[i].slug);
+            return 0;
+        }
+    }
+    struct kb_section sec = {0};
+    int rc = KB_ENOTFOUND;
+    if (a->section.slug)
+        rc = kb_store_section_get(r->s, a->section.slug, &sec, d);
+    if (rc == KB_ENOTFOUND && a->section.name)
+        rc = kb_store_section_get(r->s, a->section.name, &sec, d);
+    if (rc == KB_ENOTFOUND) {
+        if (a->section.slug && a->section.name) {
+            kb_set_str(&sec.slug, a->section.slug);
+            kb_set_str(&sec.name, a->section.name);
+            sec.position = 1000; /* after the sections a site set up itself */
+            rc = kb_store_section_put(r->s, &sec, d);
+        } else {
+            rc = kb_store_section_ensure(r->s, key, &sec, d);
+        }
+    }
+    if (rc == 0) {
+        if (r->nmemo < SECTION_CACHE) {
+            r->memo[r->nmemo].key = kb_strdup(key);
+            r->memo[r->nmemo].slug = kb_strdup(sec.slug);
+            r->nmemo++;
+        }
+        kb_set_str(&a->section.slug, sec.slug);
+    }
+    kb_section_release(&sec);
+    return rc;
+}
+
+static bool same_str(const char *x, const char *y)
+{
+    if (!x || !*x)
+        return !y || !*y;
+    return y && strcmp(x, y) == 0;
+}
+
+/* Would writing `a` over `old` change what readers see? */
+static bool same_content(const struct kb_article *a, const struct kb_article *old)
+{
+    if (a->status != old->status || a->published != old->published ||
+        a->published_offset != old->published_offset || a->ntags != old->ntags)
+        return false;
+    if (a->slug && !same_str(a->slug, old->slug))
+        return false;
+    const char *const pairs[][2] = {
+        {a->section.slug, old->section.slug},
+        {a->headline, old->headline},
+        {a->lede, old->lede},
+        {a->byline, old->byline},
+        {a->source, old->source},
+        {a->language, old->language},
+        {a->image.src, old->image.src},
+        {a->image.alt, old->image.alt},
+        {a->image.caption, old->image.caption},
+        {a->image.credit, old->image.credit},
+        {a->image.copyright, old->image.copyright},
+        {a->body_html, old->body_html},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+        if (!same_str(pairs[i][0], pairs[i][1]))
+            return false;
+    for (size_t i = 0; i < a->ntags; i++)
+        if (!same_str(a->tags[i], old->tags[i]))
+            return false;
+    return true;
+}
+
+static int tx_begin(struct run *r, struct kb_diag *d)
+{
+    int rc = kb_store_begin(r->s, d);
+    if (rc == 0)
+        r->in_tx = true;
+    return rc;
+}
+
+/* Store one parsed, valid article.  Line errors come back as KB_EINVAL / KB_ETOOBIG. */
+static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
+{
+    int rc = resolve_section(r, a, d);
+    if (rc)
+        return rc;
+    int64_t existing = 0;
+    bool created = true;
+    if (a->external_id) {
+        rc = kb_store_article_find_external(r->s, a->external_id, &existing, d);
+        if (rc && rc != KB_ENOTFOUND)
+            return rc;
+        created = rc == KB_ENOTFOUND;
+        kb_diag_clear(d);
+    }
+    if (!created) {
+        struct kb_article old;
+        kb_article_init(&old);
+        rc = kb_store_article_get(r->s, existing, &old, d);
+        if (rc == 0 && same_content(a, &old)) {
+            kb_article_release(&old);
+            r->rep->unchanged++;
+            return 0;
+        }
+        a->id = existing;
+        if (!a->slug) /* keep the address readers already link to */
+            kb_set_str(&a->slug, old.slug);
+        kb_article_release(&old);
+        if (rc)
+            return rc;
+    }
+    rc = kb_store_article_put(r->s, a, d);
+    if (rc)
+        return rc;
+    if (created)
+        r->rep->created++;
+    else
+        r->rep->updated++;
+    if (!r->atomic && !r->dry_run && ++r->in_batch >= r->batch) {
+        r->in_batch = 0;
+        r->in_tx = false;
+        if ((rc = kb_store_commit(r->s, d)) || (rc = tx_begin(r, d)))
+            return line_error(rc) ? KB_EDB : rc; /* never mistaken for a line error */
+    }
+    return 0;
+}
+
+/* One record.  Returns 0 (imported, left or skipped) or a fatal error. */
+static int one_record(struct run *r, const struct kb_str *line, unsigned long lineno,
+                      struct kb_diag *d)
+{
+    struct kb_article a;
+    kb_article_init(&a);
+    struct kb_diag why;
+    kb_diag_clear(&why);
+    enum kb_jsonl_shape shape = KB_JSONL_ARTICLE;
+    int rc = kb_jsonl_parse_article(line->p, line->n, &a, &shape, &why);
+    if (rc == 0)
+        rc = kb_jsonl_validate(&a, shape, &why);
+    if (rc) {
+        bad_line(r, &why, lineno);
+        kb_article_release(&a);
+        return 0;
+    }
+    if (a.external_id) {
+        unsigned long first = keyset_add(&r->keys, a.external_id, lineno);
+        if (first) {
+            note_skip(r, "same key as an earlier line", lineno);
+            kb_article_release(&a);
+            return 0;
+        }
+    }
+    if (r->failed) { /* atomic, already failing: only check the rest */
+        kb_article_release(&a);
+        return 0;
+    }
+    rc = write_article(r, &a, &why);
+    kb_article_release(&a);
+    if (rc && line_error(rc)) {
+        bad_line(r, &why, lineno);
+        return 0;
+    }
+    if (rc) {
+        why.line = lineno;
+        *d = why;
+    }
+    return rc;
+}
+
+static size_t section_count(struct kb_store *s)
+{
+    struct kb_section *v = NULL;
+    size_t n = 0;
+    if (kb_store_section_list(s, &v, &n, NULL) != 0)
+        return 0;
+    kb_sections_free(v, n);
+    return n;
+}
+
+int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb_import_opts *opts,
+                           struct kb_import_report *report, struct kb_diag *d)
+{
+    static const struct kb_import_opts none = {0};
+    if (!opts)
+        opts = &none;
+    struct kb_import_report rep = {0};
+    struct run r = {
+        .s = s,
+        .opts = opts,
+        .rep = &rep,
+        .atomic = opts->mode == KB_IMPORT_ATOMIC,
+        .dry_run = opts->dry_run,
+        .batch = opts->batch ? opts->batch : KB_IMPORT_BATCH,
+    };
+    struct kb_diag tmp;
+    if (!d)
+        d = &tmp;
+    kb_diag_clear(d);
+
+    struct kb_jsonl_reader *rd = NULL;
+    int rc = kb_jsonl_open(path, NULL, &rd, d);
+    if (rc) {
+        if (report)
+            *report = rep;
+        return rc;
+    }
+    size_t sections_before = section_count(s);
+    bool read_error = false;
+    rc = tx_begin(&r, d);
+    while (rc == 0) {
+        struct kb_str line;
+        unsigned long lineno = 0;
+        struct kb_diag why;
+        kb_diag_clear(&why);
+        int got = kb_jsonl_next(rd, &line, &lineno, &why);
+        if (got == 0)
+            break;
+        if (got == KB_ETOOBIG) { /* a line over the cap: the reader goes on after it */
+            if (opts->limit && rep.records >= opts->limit)
+                break;
+            rep.records++;
+            bad_line(&r, &why, why.line);
+            continue;
+        }
+        if (got < 0) { /* read or decoding error: the input cannot be trusted further */
+            *d = why;
+            rc = got;
+            read_error = true;
+            break;
+        }
+        if (opts->limit && rep.records >= opts->limit)
+            break;
+        rep.records++;
+        rc = one_record(&r, &line, lineno, d);
+        if (opts->progress && rep.records % PROGRESS_EVERY == 0)
+            opts->progress(opts->progress_ctx, (size_t)kb_jsonl_bytes_in(rd),
+                           (size_t)kb_jsonl_size(rd));
+    }
+    if (rc == 0 && r.failed) {
+        *d = r.first;
+        rc = d->code ? d->code : KB_EINVAL;
+    }
+    if (r.in_tx) {
+        /* skip-bad keeps what came before a read error: those lines were whole */
+        bool keep = !r.dry_run && (rc == 0 || (read_error && !r.atomic && !r.failed));
+        if (keep)
+            rep.sections_created = section_count(s) - sections_before;
+        if (r.dry_run && rc == 0)
+            rep.sections_created = section_count(s) - sections_before;
+        if (keep) {
+            struct kb_diag cd;
+            kb_diag_clear(&cd);
+            int crc = kb_store_commit(s, &cd);
+            if (crc && rc == 0) {
+                rc = crc;
+                *d = cd;
+            }
+        } else {
+            kb_store_rollback(s);
+        }
+    }
+    if (opts->progress && rc == 0)
+        opts->progress(opts->progress_ctx, (size_t)kb_jsonl_bytes_in(rd),
+                       (size_t)kb_jsonl_size(rd));
+    kb_jsonl_close(rd);
+    keyset_free(&r.keys);
+    for (size_t i = 0; i < r.nmemo; i++) {
+        free(r.memo[i].key);
+        free(r.memo[i].slug);
+    }
+    if (report)
+        *report = rep;
+    return rc;
+}
