@@ -527,7 +527,7 @@ static int key_field(const json_t *obj, char **dst, struct kb_diag *d)
         const json_t *v = json_object_get(obj, keys[i]);
         if (!v || json_is_null(v))
             continue;
-        if (json_is_integer(v)) {
+        if (json_is_integer(v) && strcmp(keys[i], "id") == 0) {
             char num[32];
             snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
             kb_set_str(dst, num);

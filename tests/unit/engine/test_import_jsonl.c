@@ -1,0 +1,372 @@
+/*
+ * test_import_jsonl.c — `import jsonl` against a real (temporary) SQLite store: what ends
+ * up in the database, and what the report says, for good files, bad lines in both modes,
+ * re-imports, repeated keys, compressed input, dry runs, --limit and a stream cut short.
+ *
+ * Inputs are small JSONL files of our own written into a temporary directory (an .xz one
+ * compressed here through liblzma).  The store's clock is fixed.  Checks are by article
+ * count, by reading articles back, and by the report's counts, reasons and line numbers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <lzma.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "khabar/engine.h"
+
+struct fixture {
+    char dir[64];
+    char db[128];
+    char file[128];
+    struct kb_store *s;
+};
+
+static int64_t fixed_now(void)
+{
+    return 1731492000;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    snprintf(f->dir, sizeof(f->dir), "/tmp/kb-test-import-jsonl-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof(f->db), "%s/k.db", f->dir);
+    snprintf(f->file, sizeof(f->file), "%s/in.jsonl", f->dir);
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_store_open(f->db, KB_STORE_CREATE, &f->s, &d) != 0)
+        return -1;
+    kb_store_set_clock(f->s, fixed_now);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    kb_store_close(f->s);
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static void write_file(const char *path, const void *p, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(p, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* A corpus-form record; body text and category vary so content can change. */
+static void add_record(char *buf, size_t size, int i, const char *category, const char *extra)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n,
+             "{\"id\":\"T-%d\",\"url\":\"http://news.example/%d\",\"category\":\"%s\","
+             "\"title\":\"الخبر رقم %d\",\"lede\":\"موجز %d\",\"byline\":\"المحرر\","
+             "\"published\":\"2024-01-%02dT10:00:00+03:00\",\"body\":\"نص الخبر %d.\\n%s\"}\n",
+             i, i, category, i, i, 1 + i % 28, i, extra ? extra : "فقرة ثانية.");
+}
+
+static size_t count(struct fixture *f)
+{
+    size_t n = 0;
+    struct kb_diag d;
+    assert_int_equal(kb_store_article_count(f->s, &n, &d), 0);
+    return n;
+}
+
+static int run(struct fixture *f, const char *path, const struct kb_import_opts *opts,
+               struct kb_import_report *rep, struct kb_diag *d)
+{
+    kb_diag_clear(d);
+    memset(rep, 0xAB, sizeof(*rep)); /* every field must be written */
+    return kb_engine_import_jsonl(f->s, path, opts, rep, d);
+}
+
+static const struct kb_import_skip *reason(const struct kb_import_report *rep, const char *name)
+{
+    for (size_t i = 0; i < rep->nreasons; i++)
+        if (strcmp(rep->reasons[i].reason, name) == 0)
+            return &rep->reasons[i];
+    fail_msg("no reason '%s' in the report", name);
+    return NULL;
+}
+
+/* 10 good records, with bad lines at 3 (invalid JSON), 6 (no title) and 9 (title not a
+ * string): lines 1..13. */
+static void write_mixed(struct fixture *f)
+{
+    char buf[16384] = "";
+    int k = 1;
+    for (int line = 1; line <= 13; line++) {
+        if (line == 3)
+            strcat(buf, "{\"title\": \"بلا نهاية\n");
+        else if (line == 6)
+            strcat(buf, "{\"url\":\"http://news.example/x\",\"category\":\"sport\",\"body\":\"ن\","
+                        "\"published\":\"2024-01-01\"}\n");
+        else if (line == 9)
+            strcat(buf, "{\"url\":\"http://news.example/y\",\"category\":\"sport\",\"title\":7,"
+                        "\"body\":\"ن\"}\n");
+        else {
+            add_record(buf, sizeof(buf), k, k % 2 ? "sport" : "economy", NULL);
+            k++;
+        }
+    }
+    write_file(f->file, buf, strlen(buf));
+}
+
+static void test_good_file(void **state)
+{
+    struct fixture *f = *state;
+    char buf[16384] = "";
+    for (int i = 1; i <= 20; i++)
+        add_record(buf, sizeof(buf), i, i % 2 ? "sport" : "culture", NULL);
+    strcat(buf, "\n   \n"); /* blank lines are skipped */
+    write_file(f->file, buf, strlen(buf));
+    struct kb_import_report rep;
+    struct kb_diag d;
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 20);
+    assert_int_equal(rep.updated, 0);
+    assert_int_equal(rep.unchanged, 0);
+    assert_int_equal(rep.skipped, 0);
+    assert_int_equal(rep.nreasons, 0);
+    assert_int_equal(rep.records, 20);
+    assert_int_equal(rep.sections_created, 2);
+    assert_int_equal(count(f), 20);
+
+    /* Read one back: section, body paragraphs, times, key. */
+    int64_t id = 0;
+    assert_int_equal(kb_store_article_find_external(f->s, "http://news.example/3", &id, &d), 0);
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(f->s, id, &a, &d), 0);
+    assert_string_equal(a.headline, "الخبر رقم 3");
+    assert_string_equal(a.section.slug, "sports");
+    assert_string_equal(a.section.name, "رياضة");
+    assert_string_equal(a.body_html, "<p>نص الخبر 3.</p>\n<p>فقرة ثانية.</p>\n");
+    assert_int_equal(a.status, KB_STATUS_PUBLISHED);
+    assert_int_equal(a.published_offset, 180);
+    assert_true(a.reading_minutes >= 1);
+    kb_article_release(&a);
+}
+
+static void test_atomic_bad_lines_write_nothing(void **state)
+{
+    struct fixture *f = *state;
+    write_mixed(f);
+    struct kb_import_report rep;
+    struct kb_diag d;
+    int rc = run(f, f->file, NULL, &rep, &d); /* atomic is the default */
+    assert_int_equal(rc, KB_EINVAL);
+    assert_int_equal(d.line, 3); /* the first bad line */
+    assert_non_null(strstr(d.msg, "invalid JSON"));
+    assert_int_equal(count(f), 0);
+    /* Every bad line is still reported. */
+    assert_int_equal(rep.skipped, 3);
+    assert_int_equal(reason(&rep, "invalid JSON")->lines[0], 3);
+    assert_int_equal(reason(&rep, "missing title")->lines[0], 6);
+    assert_int_equal(reason(&rep, "bad title")->lines[0], 9);
+    /* No section was left behind either. */
+    struct kb_section *secs = NULL;
+    size_t nsec = 0;
+    assert_int_equal(kb_store_section_list(f->s, &secs, &nsec, &d), 0);
+    kb_sections_free(secs, nsec);
+    assert_int_equal(nsec, 0);
+}
+
+static void test_skip_bad_imports_the_rest(void **state)
+{
+    struct fixture *f = *state;
+    write_mixed(f);
+    struct kb_import_opts opts = {.mode = KB_IMPORT_SKIP_BAD, .batch = 3};
+    struct kb_import_report rep;
+    struct kb_diag d;
+    assert_int_equal(run(f, f->file, &opts, &rep, &d), 0);
+    assert_int_equal(rep.created, 10);
+    assert_int_equal(rep.skipped, 3);
+    assert_int_equal(rep.nreasons, 3);
+    assert_int_equal(reason(&rep, "missing title")->count, 1);
+    assert_int_equal(count(f), 10);
+    int64_t id;
+    assert_int_equal(kb_store_article_find_external(f->s, "http://news.example/x", &id, &d),
+                     KB_ENOTFOUND);
+}
+
+static void test_reimport_updates_not_duplicates(void **state)
+{
+    struct fixture *f = *state;
+    char buf[16384] = "";
+    for (int i = 1; i <= 5; i++)
+        add_record(buf, sizeof(buf), i, "sport", NULL);
+    write_file(f->file, buf, strlen(buf));
+    struct kb_import_report rep;
+    struct kb_diag d;
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 5);
+    int64_t id4 = 0;
+    assert_int_equal(kb_store_article_find_external(f->s, "http://news.example/4", &id4, &d), 0);
+    struct kb_article before;
+    kb_article_init(&before);
+    assert_int_equal(kb_store_article_get(f->s, id4, &before, &d), 0);
+
+    /* The same file again: nothing changes. */
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 0);
+    assert_int_equal(rep.updated, 0);
+    assert_int_equal(rep.unchanged, 5);
+    assert_int_equal(count(f), 5);
+
+    /* Record 4 edited, record 6 new. */
+    buf[0] = '\0';
+    for (int i = 1; i <= 6; i++)
+        add_record(buf, sizeof(buf), i, "sport", i == 4 ? "فقرة مصححة." : NULL);
+    write_file(f->file, buf, strlen(buf));
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 1);
+    assert_int_equal(rep.updated, 1);
+    assert_int_equal(rep.unchanged, 4);
+    assert_int_equal(count(f), 6);
+    struct kb_article after;
+    kb_article_init(&after);
+    assert_int_equal(kb_store_article_get(f->s, id4, &after, &d), 0);
+    assert_non_null(strstr(after.body_html, "فقرة مصححة."));
+    assert_string_equal(after.slug, before.slug); /* same address */
+    kb_article_release(&before);
+    kb_article_release(&after);
+}
+
+static void test_repeated_key_first_wins(void **state)
+{
+    struct fixture *f = *state;
+    char buf[8192] = "";
+    add_record(buf, sizeof(buf), 1, "sport", NULL);
+    add_record(buf, sizeof(buf), 2, "sport", NULL);
+    add_record(buf, sizeof(buf), 1, "economy", NULL); /* same url, other section */
+    write_file(f->file, buf, strlen(buf));
+    struct kb_import_report rep;
+    struct kb_diag d;
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0); /* not an error, even atomic */
+    assert_int_equal(rep.created, 2);
+    assert_int_equal(rep.skipped, 1);
+    assert_int_equal(reason(&rep, "same key as an earlier line")->lines[0], 3);
+    assert_int_equal(count(f), 2);
+    int64_t id;
+    assert_int_equal(kb_store_article_find_external(f->s, "http://news.example/1", &id, &d), 0);
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(f->s, id, &a, &d), 0);
+    assert_string_equal(a.section.slug, "sports");
+    kb_article_release(&a);
+    /* And the same file again is all unchanged: a fixed point. */
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.unchanged, 2);
+    assert_int_equal(rep.updated, 0);
+}
+
+static void test_xz_dry_run_and_limit(void **state)
+{
+    struct fixture *f = *state;
+    char buf[32768] = "";
+    for (int i = 1; i <= 40; i++)
+        add_record(buf, sizeof(buf), i, "technology", NULL);
+    size_t n = strlen(buf), cap = lzma_stream_buffer_bound(n), pos = 0;
+    uint8_t *xz = malloc(cap);
+    assert_int_equal(
+        lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (uint8_t *)buf, n, xz, &pos, cap),
+        LZMA_OK);
+    char path[160];
+    snprintf(path, sizeof(path), "%s/archive.data", f->dir); /* no .xz in the name */
+    write_file(path, xz, pos);
+
+    struct kb_import_opts opts = {.dry_run = true};
+    struct kb_import_report rep;
+    struct kb_diag d;
+    assert_int_equal(run(f, path, &opts, &rep, &d), 0);
+    assert_int_equal(rep.created, 40);
+    assert_int_equal(rep.sections_created, 1);
+    assert_int_equal(count(f), 0); /* a dry run writes nothing */
+
+    opts = (struct kb_import_opts){.limit = 15};
+    assert_int_equal(run(f, path, &opts, &rep, &d), 0);
+    assert_int_equal(rep.created, 15);
+    assert_int_equal(rep.records, 15);
+    assert_int_equal(count(f), 15);
+
+    /* Cut short: atomic writes nothing; skip-bad keeps the whole lines before the cut. */
+    write_file(path, xz, pos - 60); /* the index, the footer and the last records' bytes */
+    opts = (struct kb_import_opts){0};
+    int rc = run(f, path, &opts, &rep, &d);
+    assert_int_equal(rc, KB_EINVAL);
+    assert_non_null(strstr(d.msg, "truncated"));
+    assert_true(d.line > 1);
+    assert_int_equal(count(f), 15);
+    opts.mode = KB_IMPORT_SKIP_BAD;
+    rc = run(f, path, &opts, &rep, &d);
+    assert_int_equal(rc, KB_EINVAL);
+    if (d.line <= 15 || d.line > 40)
+        fail_msg("cut at line %lu: %s", d.line, d.msg);
+    assert_int_equal(count(f), d.line - 1); /* every whole line before the cut */
+    assert_int_equal(rep.unchanged, 15);
+    assert_int_equal(rep.created, d.line - 1 - 15);
+    free(xz);
+}
+
+static void test_product_records_and_missing_file(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "{\"external_id\":\"agency:1\",\"headline\":\"خبر الوكالة\",\"section\":\"سياسة\","
+        "\"body_html\":\"<p>نص.</p>\",\"published\":\"2024-11-13T08:00:00Z\",\"tags\":[\"أ\"]}\n"
+        "{\"url\":\"/world/x\",\"headline\":\"خبر آخر\",\"section\":{\"slug\":\"world\","
+        "\"name\":\"العالم\"},\"body_html\":\"<p>نص.</p>\",\"status\":\"draft\"}\n";
+    write_file(f->file, text, strlen(text));
+    struct kb_import_report rep;
+    struct kb_diag d;
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 2);
+    int64_t id;
+    assert_int_equal(kb_store_article_find_external(f->s, "agency:1", &id, &d), 0);
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(f->s, id, &a, &d), 0);
+    assert_string_equal(a.section.slug, "politics"); /* the store's name table */
+    assert_int_equal(a.status, KB_STATUS_PUBLISHED);
+    assert_int_equal(a.ntags, 1);
+    kb_article_release(&a);
+    assert_int_equal(kb_store_article_find_external(f->s, "/world/x", &id, &d), 0);
+    assert_int_equal(kb_store_article_get(f->s, id, &a, &d), 0);
+    assert_int_equal(a.status, KB_STATUS_DRAFT);
+    kb_article_release(&a);
+
+    char missing[160];
+    snprintf(missing, sizeof(missing), "%s/nope.jsonl", f->dir);
+    assert_int_equal(run(f, missing, NULL, &rep, &d), KB_EIO);
+    assert_non_null(strstr(d.msg, "nope.jsonl"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_atomic_bad_lines_write_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_skip_bad_imports_the_rest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reimport_updates_not_duplicates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repeated_key_first_wins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_xz_dry_run_and_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_product_records_and_missing_file, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
