@@ -75,14 +75,21 @@ struct kb_render_meta {
     const char *og_type;         /* "article" / "website"; NULL omits Open Graph tags */
     const char *og_image;        /* image URL for og:image; may be NULL */
     enum kb_render_robots robots;
+    const struct kb_article *article; /* an article page: its OpenGraph article:* and
+                                         Twitter card tags and JSON-LD (NewsArticle,
+                                         BreadcrumbList) join the head; NULL otherwise */
 };
 
 /* Append everything from <!doctype html> to the opening <main id="main"> inclusive: head
  * (charset, viewport, title, description, canonical = base_url + canonical_path, the
- * stylesheet, feeds), the skip link and the site header (name, section nav, search form). */
+ * stylesheet, feed links — the site's and, with current_section, the section's —,
+ * OpenGraph, and for m->article the structured data), the skip link and the site header
+ * (name, section nav, search form).  JSON-LD is written by the JSON writer with every "</"
+ * as "<\/" and every other "<" as "\u003c", so no text can end the <script> element. */
 void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
                           const struct kb_render_meta *m);
-/* Append </main>, the site footer and the closing tags. */
+/* Append </main>, the site footer (with links to the RSS, Atom and JSON feeds) and the
+ * closing tags. */
 void kb_render_page_end(struct kb_buf *out, const struct kb_site *site);
 
 #endif

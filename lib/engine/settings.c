@@ -1,7 +1,8 @@
 /*
  * settings.c — the table of site settings and their validation (see settings.h).
  *
- * The defaults here must match what kb_site_conf_load (pages.c) falls back to.
+ * The defaults here must match what kb_site_conf_load (pages.c) and kb_feed_conf_load
+ * (feed_pages.c) fall back to.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,18 +25,41 @@ static const struct def defs[] = {
     {{"site.tagline", "", "a line beside the name in the footer"}, TEXT, NULL, 0, 200},
     {{"site.language", "ar", "the site's language (BCP 47): ar, en, ..."}, TEXT, NULL, 2, 16},
     {{"site.base_url", "", "absolute address for canonical links, e.g. https://example.com"},
-     URL, NULL, 0, 0},
+     URL,
+     NULL,
+     0,
+     0},
     {{"site.timezone", "Asia/Riyadh", "the newsroom's time zone (IANA name)"}, ZONE, NULL, 0, 0},
-    {{"site.months", "standard", "month names: standard (نوفمبر), levant (تشرين الثاني), "
-                                 "combined (نوفمبر/تشرين الثاني), maghreb (نونبر... Algeria/"
-                                 "Tunisia), morocco"},
-     CHOICE, "standard levant combined maghreb morocco", 0, 0},
-    {{"site.digits", "latin", "digits in dates and counts: latin (13) or arabic (١٣)"}, CHOICE,
-     "latin arabic", 0, 0},
-    {{"site.hijri", "0", "1 to show the Umm al-Qura Hijri date under the date"}, CHOICE, "0 1", 0,
+    {{"site.months", "standard",
+      "month names: standard (نوفمبر), levant (تشرين الثاني), "
+      "combined (نوفمبر/تشرين الثاني), maghreb (نونبر... Algeria/"
+      "Tunisia), morocco"},
+     CHOICE,
+     "standard levant combined maghreb morocco",
+     0,
+     0},
+    {{"site.digits", "latin", "digits in dates and counts: latin (13) or arabic (١٣)"},
+     CHOICE,
+     "latin arabic",
+     0,
+     0},
+    {{"site.hijri", "0", "1 to show the Umm al-Qura Hijri date under the date"},
+     CHOICE,
+     "0 1",
+     0,
      0},
     {{"site.discover_count", "15", "articles in the اكتشف rail (0-100)"}, NUMBER, NULL, 0, 100},
     {{"site.page_size", "20", "articles per list page (1-100)"}, NUMBER, NULL, 1, 100},
+    {{"feed.items", "30", "articles in each RSS, Atom and JSON feed (1-200)"},
+     NUMBER,
+     NULL,
+     1,
+     200},
+    {{"feed.full_content", "1", "1 to put whole articles in the feeds, 0 for summaries only"},
+     CHOICE,
+     "0 1",
+     0,
+     0},
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -121,8 +145,8 @@ int kb_setting_check(const char *key, const char *value, struct kb_diag *d)
         errno = 0;
         long v = strtol(value, &end, 10);
         if (errno || end == value || *end || v < def->lo || v > def->hi)
-            return kb_diag_set(d, KB_EINVAL, key, "must be a whole number from %ld to %ld",
-                               def->lo, def->hi);
+            return kb_diag_set(d, KB_EINVAL, key, "must be a whole number from %ld to %ld", def->lo,
+                               def->hi);
         return 0;
     }
     }

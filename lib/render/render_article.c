@@ -6,9 +6,13 @@
  *
  * Invariants: body_html is emitted as stored (it was sanitized on the way in); every other
  * string is escaped; URLs come from kb_article_url / kb_buf_add_urlpath.  One small buffer
- * holds the article's own path for the canonical link; nothing else is allocated.
+ * holds the article's own path for the canonical link; the head's structured data
+ * (OpenGraph article:*, Twitter card, JSON-LD NewsArticle and BreadcrumbList) is built in
+ * two scratch buffers and written through the JSON writer, never by hand.
  */
 #include <string.h>
+#include "khabar/feeds.h"
+#include "khabar/json.h"
 #include "khabar/render.h"
 #include "render_int.h"
 
@@ -101,6 +105,267 @@ static void tags(struct kb_buf *out, const struct kb_site *site, const struct kb
     kb_buf_adds(out, "</ul>\n");
 }
 
+/* ---- structured data ------------------------------------------------------------- */
+
+/* Append the absolute form of `ref` without escaping (for the JSON writer). */
+static void abs_raw(struct kb_buf *out, const struct kb_site *site, const char *ref)
+{
+    if (ref[0] == '/' && ref[1] == '/')
+        kb_buf_adds(out, "https:");
+    else if (ref[0] == '/')
+        kb_buf_adds(out, site->base_url ? site->base_url : "");
+    kb_buf_adds(out, ref);
+}
+
+static void json_abs(struct kb_json *j, struct kb_buf *tmp, const struct kb_site *site,
+                     const char *ref)
+{
+    kb_buf_reset(tmp);
+    abs_raw(tmp, site, ref);
+    kb_json_str(j, kb_buf_cstr(tmp), tmp->n);
+}
+
+static void json_date(struct kb_json *j, struct kb_buf *tmp, int64_t t, int off)
+{
+    kb_buf_reset(tmp);
+    kb_date_iso8601(tmp, t, off);
+    kb_json_str(j, kb_buf_cstr(tmp), tmp->n);
+}
+
+static bool has(const char *s)
+{
+    return s && *s;
+}
+
+static const char *section_name(const struct kb_article *a)
+{
+    return has(a->section.name) ? a->section.name : a->section.slug;
+}
+
+/* The site as a schema.org Organization, with its logo when `logo`. */
+static void organization(struct kb_json *j, struct kb_buf *tmp, const struct kb_site *site,
+                         bool logo)
+{
+    kb_json_obj(j);
+    kb_json_key(j, "@type");
+    kb_json_strc(j, "Organization");
+    kb_json_key(j, "name");
+    kb_json_strc(j, site->name ? site->name : "");
+    kb_json_key(j, "url");
+    json_abs(j, tmp, site, "/");
+    if (logo) {
+        kb_json_key(j, "logo");
+        kb_json_obj(j);
+        kb_json_key(j, "@type");
+        kb_json_strc(j, "ImageObject");
+        kb_json_key(j, "url");
+        json_abs(j, tmp, site, KB_LOGO_PATH);
+        kb_json_key(j, "width");
+        kb_json_int(j, KB_LOGO_SIZE);
+        kb_json_key(j, "height");
+        kb_json_int(j, KB_LOGO_SIZE);
+        kb_json_end(j);
+    }
+    kb_json_end(j);
+}
+
+static void news_article(struct kb_json *j, struct kb_buf *tmp, const struct kb_site *site,
+                         const struct kb_article *a, const char *canonical)
+{
+    kb_json_obj(j);
+    kb_json_key(j, "@context");
+    kb_json_strc(j, "https://schema.org");
+    kb_json_key(j, "@type");
+    kb_json_strc(j, "NewsArticle");
+    if (canonical) {
+        kb_json_key(j, "mainEntityOfPage");
+        kb_json_obj(j);
+        kb_json_key(j, "@type");
+        kb_json_strc(j, "WebPage");
+        kb_json_key(j, "@id");
+        json_abs(j, tmp, site, canonical);
+        kb_json_end(j);
+        kb_json_key(j, "url");
+        json_abs(j, tmp, site, canonical);
+    }
+    kb_json_key(j, "headline");
+    kb_json_strc(j, a->headline ? a->headline : "");
+    kb_json_key(j, "description");
+    kb_json_strc(j, has(a->lede) ? a->lede : (a->headline ? a->headline : ""));
+    if (kb_render_src_ok(a->image.src)) {
+        kb_json_key(j, "image");
+        kb_json_arr(j);
+        json_abs(j, tmp, site, a->image.src);
+        kb_json_end(j);
+    }
+    int64_t pub = a->published ? a->published : a->updated;
+    int pub_off = a->published ? a->published_offset : a->updated_offset;
+    if (pub) {
+        kb_json_key(j, "datePublished");
+        json_date(j, tmp, pub, pub_off);
+    }
+    int64_t mod = a->updated > pub ? a->updated : pub;
+    if (mod) {
+        kb_json_key(j, "dateModified");
+        json_date(j, tmp, mod, a->updated > pub ? a->updated_offset : pub_off);
+    }
+    kb_json_key(j, "author");
+    kb_json_arr(j);
+    if (has(a->byline)) {
+        kb_json_obj(j);
+        kb_json_key(j, "@type");
+        kb_json_strc(j, "Person");
+        kb_json_key(j, "name");
+        kb_json_strc(j, a->byline);
+        kb_json_end(j);
+    } else {
+        organization(j, tmp, site, false);
+    }
+    kb_json_end(j);
+    kb_json_key(j, "publisher");
+    organization(j, tmp, site, true);
+    if (has(section_name(a))) {
+        kb_json_key(j, "articleSection");
+        kb_json_strc(j, section_name(a));
+    }
+    if (a->ntags) {
+        kb_json_key(j, "keywords");
+        kb_json_arr(j);
+        for (size_t i = 0; i < a->ntags; i++)
+            if (has(a->tags[i]))
+                kb_json_strc(j, a->tags[i]);
+        kb_json_end(j);
+    }
+    kb_json_key(j, "inLanguage");
+    kb_json_strc(j, has(a->language) ? a->language : kb_render_lang(site));
+    kb_json_key(j, "isAccessibleForFree");
+    kb_json_bool(j, true);
+    kb_json_end(j);
+}
+
+static void crumb(struct kb_json *j, struct kb_buf *tmp, const struct kb_site *site, int pos,
+                  const char *name, const char *path)
+{
+    kb_json_obj(j);
+    kb_json_key(j, "@type");
+    kb_json_strc(j, "ListItem");
+    kb_json_key(j, "position");
+    kb_json_int(j, pos);
+    kb_json_key(j, "name");
+    kb_json_strc(j, name ? name : "");
+    if (path) {
+        kb_json_key(j, "item");
+        json_abs(j, tmp, site, path);
+    }
+    kb_json_end(j);
+}
+
+static void breadcrumbs(struct kb_json *j, struct kb_buf *tmp, const struct kb_site *site,
+                        const struct kb_article *a, const char *canonical)
+{
+    kb_json_obj(j);
+    kb_json_key(j, "@context");
+    kb_json_strc(j, "https://schema.org");
+    kb_json_key(j, "@type");
+    kb_json_strc(j, "BreadcrumbList");
+    kb_json_key(j, "itemListElement");
+    kb_json_arr(j);
+    int pos = 1;
+    crumb(j, tmp, site, pos++, site->name, "/");
+    if (has(a->section.slug)) {
+        struct kb_buf sp;
+        kb_buf_init(&sp, 4096);
+        kb_render_section_path(&sp, a->section.slug);
+        crumb(j, tmp, site, pos++, section_name(a), kb_buf_cstr(&sp));
+        kb_buf_release(&sp);
+    }
+    crumb(j, tmp, site, pos, a->headline, canonical);
+    kb_json_end(j);
+    kb_json_end(j);
+}
+
+/* Append JSON `js` inside a <script>: "</" becomes "<\/" and every other "<" becomes
+ * "\u003c" ('<' only ever occurs inside JSON strings, where both mean the same), so no text
+ * can close the element, open a comment or start a nested "<script". */
+static void script_json(struct kb_buf *out, const struct kb_buf *js)
+{
+    const char *p = kb_buf_cstr(js), *start = p;
+    kb_buf_adds(out, "<script type=\"application/ld+json\">");
+    for (; *p; p++) {
+        if (*p != '<')
+            continue;
+        kb_buf_add(out, start, (size_t)(p - start));
+        if (p[1] == '/') {
+            kb_buf_adds(out, "<\\/");
+            p++;
+        } else {
+            kb_buf_adds(out, "\\u003c");
+        }
+        start = p + 1;
+    }
+    kb_buf_adds(out, start);
+    kb_buf_adds(out, "</script>\n");
+}
+
+static void meta_prop(struct kb_buf *out, const char *attr, const char *name, const char *value)
+{
+    kb_buf_addf(out, "<meta %s=\"%s\" content=\"", attr, name);
+    kb_buf_adds_html(out, value);
+    kb_buf_adds(out, "\">\n");
+}
+
+void kb_render_article_head(struct kb_buf *out, const struct kb_site *site,
+                            const struct kb_article *a, const char *canonical)
+{
+    struct kb_buf tmp, js;
+    kb_buf_init(&tmp, (size_t)1 << 16);
+    kb_buf_init(&js, (size_t)1 << 20);
+
+    int64_t pub = a->published ? a->published : a->updated;
+    int pub_off = a->published ? a->published_offset : a->updated_offset;
+    if (pub) {
+        kb_date_iso8601(&tmp, pub, pub_off);
+        meta_prop(out, "property", "article:published_time", kb_buf_cstr(&tmp));
+    }
+    int64_t mod = a->updated > pub ? a->updated : pub;
+    if (mod) {
+        kb_buf_reset(&tmp);
+        kb_date_iso8601(&tmp, mod, a->updated > pub ? a->updated_offset : pub_off);
+        meta_prop(out, "property", "article:modified_time", kb_buf_cstr(&tmp));
+    }
+    if (has(section_name(a)))
+        meta_prop(out, "property", "article:section", section_name(a));
+    for (size_t i = 0; i < a->ntags; i++)
+        if (has(a->tags[i]))
+            meta_prop(out, "property", "article:tag", a->tags[i]);
+
+    bool image = kb_render_src_ok(a->image.src);
+    meta_prop(out, "name", "twitter:card", image ? "summary_large_image" : "summary");
+    meta_prop(out, "name", "twitter:title", a->headline ? a->headline : "");
+    if (has(a->lede))
+        meta_prop(out, "name", "twitter:description", a->lede);
+    if (image) {
+        kb_buf_adds(out, "<meta name=\"twitter:image\" content=\"");
+        kb_render_abs_html(out, site, a->image.src);
+        kb_buf_adds(out, "\">\n");
+        meta_prop(out, "name", "twitter:image:alt", kb_render_alt(a));
+    }
+
+    struct kb_json j;
+    kb_json_init(&j, &js, KB_JSON_COMPACT);
+    news_article(&j, &tmp, site, a, canonical);
+    script_json(out, &js);
+    kb_buf_reset(&js);
+    kb_json_init(&j, &js, KB_JSON_COMPACT);
+    breadcrumbs(&j, &tmp, site, a, canonical);
+    script_json(out, &js);
+
+    if ((kb_buf_err(&tmp) || kb_buf_err(&js)) && !out->err)
+        out->err = kb_buf_err(&tmp) ? kb_buf_err(&tmp) : kb_buf_err(&js);
+    kb_buf_release(&tmp);
+    kb_buf_release(&js);
+}
+
 void kb_render_article(struct kb_buf *out, const struct kb_site *site, const struct kb_article *a,
                        const struct kb_article *discover, size_t ndiscover)
 {
@@ -118,6 +383,7 @@ void kb_render_article(struct kb_buf *out, const struct kb_site *site, const str
         .og_type = "article",
         .og_image = a->image.src,
         .robots = a->status == KB_STATUS_PUBLISHED ? KB_ROBOTS_INDEX : KB_ROBOTS_NOINDEX,
+        .article = a,
     };
     kb_render_page_begin(out, site, &m);
     kb_buf_release(&path);

@@ -68,6 +68,15 @@ void kb_render_section_link(struct kb_buf *out, const struct kb_section *s);
 bool kb_render_src_ok(const char *src);
 /* The text of an image's alt attribute: alt, else caption, else the headline, else "". */
 const char *kb_render_alt(const struct kb_article *a);
+/* Append the head tags only article pages have (render_article.c): article:published_time,
+ * article:modified_time, article:section, the Twitter card, and the JSON-LD NewsArticle and
+ * BreadcrumbList scripts.  `canonical` is the page's path (percent-encoded) or NULL. */
+void kb_render_article_head(struct kb_buf *out, const struct kb_site *site,
+                            const struct kb_article *a, const char *canonical);
+/* Append the absolute form of `ref` (a site path gets base_url, "//host/x" gets
+ * "https:", an http(s) URL stays), HTML-escaped for an attribute. */
+void kb_render_abs_html(struct kb_buf *out, const struct kb_site *site, const char *ref);
+
 /* Append a search form whose input has id `id`. */
 void kb_render_search_form(struct kb_buf *out, const struct kb_site *site, const char *id,
                            const char *cls);

@@ -235,6 +235,64 @@ static void site_url(struct kb_buf *out, const struct kb_site *site, const char 
     kb_buf_adds_html(out, path);
 }
 
+void kb_render_abs_html(struct kb_buf *out, const struct kb_site *site, const char *ref)
+{
+    if (ref[0] == '/' && ref[1] == '/')
+        kb_buf_adds(out, "https:");
+    else if (ref[0] == '/')
+        kb_buf_adds_html(out, site->base_url);
+    kb_buf_adds_html(out, ref);
+}
+
+/* <link rel="alternate"> to the three feeds of the site (section NULL) or a section. */
+static void feed_links(struct kb_buf *out, const struct kb_site *site, const struct kb_section *sec)
+{
+    static const struct {
+        const char *type, *file;
+    } feeds[] = {{"application/rss+xml", "feed.xml"},
+                 {"application/atom+xml", "atom.xml"},
+                 {"application/feed+json", "feed.json"}};
+    for (size_t i = 0; i < sizeof(feeds) / sizeof(feeds[0]); i++) {
+        kb_buf_addf(out, "<link rel=\"alternate\" type=\"%s\" href=\"", feeds[i].type);
+        kb_render_section_path(out, sec ? sec->slug : NULL);
+        kb_buf_adds(out, feeds[i].file);
+        kb_buf_adds(out, "\" title=\"");
+        kb_buf_adds_html(out, site->name);
+        if (sec) {
+            kb_buf_adds(out, " — ");
+            kb_buf_adds_html(out, sec->name && *sec->name ? sec->name : sec->slug);
+        }
+        kb_buf_adds(out, "\">\n");
+    }
+}
+
+static const struct kb_section *nav_section(const struct kb_site *site, const char *slug)
+{
+    for (size_t i = 0; slug && i < site->nsections; i++)
+        if (site->sections[i].slug && strcmp(site->sections[i].slug, slug) == 0)
+            return &site->sections[i];
+    return NULL;
+}
+
+/* Facebook's locale for the site language: ar → ar_AR, en → en_US, xx → xx_XX. */
+static void og_locale(struct kb_buf *out, const char *lang)
+{
+    size_t n = strcspn(lang, "-_");
+    if (n < 2 || n > 3)
+        return;
+    kb_buf_adds(out, "<meta property=\"og:locale\" content=\"");
+    if (n == 2 && strncmp(lang, "en", 2) == 0) {
+        kb_buf_adds(out, "en_US");
+    } else {
+        for (size_t i = 0; i < n; i++)
+            kb_buf_addch(out, (char)(lang[i] >= 'A' && lang[i] <= 'Z' ? lang[i] + 32 : lang[i]));
+        kb_buf_addch(out, '_');
+        for (size_t i = 0; i < 2; i++)
+            kb_buf_addch(out, (char)(lang[i] >= 'a' && lang[i] <= 'z' ? lang[i] - 32 : lang[i]));
+    }
+    kb_buf_adds(out, "\">\n");
+}
+
 void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
                           const struct kb_render_meta *m)
 {
@@ -268,7 +326,10 @@ void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
         kb_buf_adds(out, "<meta name=\"robots\" content=\"noindex\">\n");
     kb_buf_adds(out, "<meta name=\"color-scheme\" content=\"light dark\">\n"
                      "<link rel=\"stylesheet\" href=\"/static/site.css\">\n");
-    /* Feed links join the head and footer when the feeds are served. */
+    feed_links(out, site, NULL);
+    const struct kb_section *cur = nav_section(site, m->current_section);
+    if (cur)
+        feed_links(out, site, cur);
     if (m->og_type) {
         kb_buf_adds(out, "<meta property=\"og:type\" content=\"");
         kb_buf_adds_html(out, m->og_type);
@@ -282,14 +343,20 @@ void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
             site_url(out, site, m->canonical_path);
             kb_buf_adds(out, "\">\n");
         }
+        if (m->description && *m->description) {
+            kb_buf_adds(out, "<meta property=\"og:description\" content=\"");
+            kb_buf_adds_html(out, m->description);
+            kb_buf_adds(out, "\">\n");
+        }
+        og_locale(out, lang);
         if (m->og_image && kb_render_src_ok(m->og_image)) {
             kb_buf_adds(out, "<meta property=\"og:image\" content=\"");
-            if (m->og_image[0] == '/')
-                kb_buf_adds_html(out, site->base_url);
-            kb_buf_adds_html(out, m->og_image);
+            kb_render_abs_html(out, site, m->og_image);
             kb_buf_adds(out, "\">\n");
         }
     }
+    if (m->article)
+        kb_render_article_head(out, site, m->article, m->canonical_path);
     kb_buf_adds(out, "</head>\n<body");
     if (m->body_class) {
         kb_buf_adds(out, " class=\"");
@@ -331,7 +398,11 @@ void kb_render_page_end(struct kb_buf *out, const struct kb_site *site)
         kb_buf_adds(out, " — ");
         kb_buf_adds_html(out, site->tagline);
     }
-    kb_buf_adds(out, "</p>\n</footer>\n</body>\n</html>\n");
+    kb_buf_adds(
+        out, "</p>\n<p class=\"feeds\"><a href=\"/feed.xml\" type=\"application/rss+xml\">RSS</a>"
+             " · <a href=\"/atom.xml\" type=\"application/atom+xml\">Atom</a> · "
+             "<a href=\"/feed.json\" type=\"application/feed+json\">JSON Feed</a></p>\n"
+             "</footer>\n</body>\n</html>\n");
 }
 
 /* A request path can be long: show at most this many bytes of it, cut on a UTF-8 boundary. */

@@ -377,7 +377,10 @@ static void test_hostile_strings_escaped(void **state)
     small_article(&d, "d", "<script>alert(7)</script>");
 
     char *html = render_article(&site, &a, &d, 1);
-    assert_lacks(html, "<script");
+    /* The only scripts are the two JSON-LD data blocks, and nothing ends them early. */
+    assert_int_equal(count(html, "<script"), 2);
+    assert_int_equal(count(html, "<script type=\"application/ld+json\">"), 2);
+    assert_int_equal(count(html, "</script>"), 2);
     assert_lacks(html, "<svg");
     assert_lacks(html, "<img src=x");
     assert_lacks(html, "\" onerror=\"");
