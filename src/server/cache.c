@@ -91,6 +91,10 @@ static int64_t parse_http_date(const char *s)
 static bool compressible(const char *type)
 {
     return strncmp(type, "text/", 5) == 0 || strncmp(type, "application/json", 16) == 0 ||
+           strncmp(type, "application/xml", 15) == 0 ||
+           strncmp(type, "application/rss+xml", 19) == 0 ||
+           strncmp(type, "application/atom+xml", 20) == 0 ||
+           strncmp(type, "application/feed+json", 21) == 0 ||
            strncmp(type, "image/svg+xml", 13) == 0 ||
            strncmp(type, "application/javascript", 22) == 0;
 }

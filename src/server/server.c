@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include "../cmd.h"
 #include "cache.h"
+#include "khabar/feed_pages.h"
 #include "khabar/pages.h"
 #include "khabar/utf8.h"
 #include "server.h"
@@ -381,8 +382,26 @@ struct ctx {
     struct request *rq;
     struct srv_want want;
     struct target *t;
-    bool api; /* errors as JSON */
+    bool api;                 /* errors as JSON */
+    enum kb_feed_format feed; /* R_FEED, R_SECTION_FEED */
+    size_t sitemap;           /* R_SITEMAP: n of /sitemap-<n>.xml */
 };
+
+/* The origin absolute URLs use when site.base_url is unset: "http://" + the request's Host
+ * (lowercased; "https://" when X-Forwarded-Proto says so), or "http://localhost" when the
+ * Host header is missing or holds anything but host-name characters. */
+static void request_origin(struct MHD_Connection *c, struct kb_buf *out)
+{
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    bool ok = host && *host && strlen(host) <= 255;
+    for (const char *p = host; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             strchr(".-:[]", *p);
+    kb_buf_adds(out, proto && strcasecmp(proto, "https") == 0 ? "https://" : "http://");
+    for (const char *p = ok ? host : "localhost"; *p; p++)
+        kb_buf_addch(out, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+}
 
 static enum MHD_Result send_entry(struct ctx *x, struct srv_entry *e, const char *key, uint64_t gen,
                                   int64_t expires_at)
@@ -467,7 +486,20 @@ enum route {
     R_API_LIST,
     R_API_ARTICLE,
     R_HEALTH,
+    R_FEED,         /* /feed.xml, /atom.xml, /feed.json (x->feed) */
+    R_SECTION_FEED, /* /<section>/feed.xml, ... */
+    R_SITEMAP_INDEX,
+    R_SITEMAP, /* /sitemap-<n>.xml (x->sitemap) */
+    R_NEWS_SITEMAP,
+    R_ROBOTS,
 };
+/* Routes whose bodies hold absolute URLs: keyed and rendered with the request's origin
+ * when site.base_url is unset. */
+static bool absolute_route(enum route r)
+{
+    return r == R_ARTICLE || r == R_FEED || r == R_SECTION_FEED || r == R_SITEMAP_INDEX ||
+           r == R_SITEMAP || r == R_NEWS_SITEMAP || r == R_ROBOTS;
+}
 
 /* Answer a route served from the store, through the cache. */
 static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
@@ -517,9 +549,27 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         break;
     case R_HEALTH:
         break;
+    case R_FEED:
+    case R_SECTION_FEED:
+        kb_buf_addf(&key, "feed|%d|", (int)x->feed);
+        key_add(&key, r == R_FEED ? NULL : t->segs[0]);
+        break;
+    case R_SITEMAP_INDEX:
+    case R_SITEMAP:
+    case R_NEWS_SITEMAP:
+    case R_ROBOTS:
+        kb_buf_addf(&key, "machine|%d|%zu|", (int)r, x->sitemap);
+        break;
+    }
+    struct kb_buf origin;
+    kb_buf_init(&origin, 512);
+    if (absolute_route(r)) {
+        request_origin(x->conn, &origin);
+        key_add(&key, kb_buf_cstr(&origin));
     }
     if (kb_buf_err(&key)) {
         kb_buf_release(&key);
+        kb_buf_release(&origin);
         return send_error(x, 414);
     }
     const char *k = r == R_HEALTH ? NULL : kb_buf_cstr(&key);
@@ -528,6 +578,7 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     if (k && srv_cache_serve(x->srv->cache, k, now, x->conn, &x->want, &ret, &x->rq->status,
                              &x->rq->bytes)) {
         kb_buf_release(&key);
+        kb_buf_release(&origin);
         return ret;
     }
 
@@ -535,9 +586,16 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     struct worker *w = worker_get(x->srv);
     if (!worker_ready(w, gen)) {
         kb_buf_release(&key);
+        kb_buf_release(&origin);
         return send_error(x, 500);
     }
     const struct kb_site *site = &w->conf->site;
+    struct kb_site with_origin;
+    if (absolute_route(r) && (!site->base_url || !*site->base_url)) {
+        with_origin = *site;
+        with_origin.base_url = kb_buf_cstr(&origin);
+        site = &with_origin;
+    }
     struct kb_page p;
     kb_page_init(&p);
     struct kb_diag d;
@@ -579,11 +637,29 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         kind = SRV_KIND_NOSTORE;
         rc = kb_pages_health(w->store, &p, &d);
         break;
+    case R_FEED:
+    case R_SECTION_FEED:
+        rc = kb_pages_feed(w->store, site, x->feed, r == R_FEED ? NULL : t->segs[0],
+                           x->srv->media_dir, now, &p, &d);
+        break;
+    case R_SITEMAP_INDEX:
+        rc = kb_pages_sitemap_index(w->store, site, 0, now, &p, &d);
+        break;
+    case R_SITEMAP:
+        rc = kb_pages_sitemap(w->store, site, x->sitemap, 0, now, &p, &d);
+        break;
+    case R_NEWS_SITEMAP:
+        rc = kb_pages_news_sitemap(w->store, site, now, &p, &d);
+        break;
+    case R_ROBOTS:
+        kb_pages_robots(site, &p);
+        break;
     }
     if (rc) {
         cmd_error_diag("serve", x->rq->uri, &d);
         kb_page_release(&p);
         kb_buf_release(&key);
+        kb_buf_release(&origin);
         return send_error(x, 500);
     }
     if (p.status == 404 && kind == SRV_KIND_PAGE) {
@@ -595,8 +671,10 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     bool cacheable = k && (p.status == 200 || p.status == 301);
     struct srv_entry *e = entry_from_page(&p, kind);
     kb_page_release(&p);
-    ret = send_entry(x, e, cacheable ? k : NULL, gen, 0);
+    /* The news sitemap's 48-hour window moves with the clock, not only with the data. */
+    ret = send_entry(x, e, cacheable ? k : NULL, gen, r == R_NEWS_SITEMAP ? now + 300 : 0);
     kb_buf_release(&key);
+    kb_buf_release(&origin); /* after the last use of `site`, which may point into it */
     return ret;
 }
 
@@ -656,6 +734,36 @@ static enum MHD_Result route(struct ctx *x)
         return serve_file(x, x->srv->media_dir, "media|");
     if (n == 1 && !t->trailing && strcmp(s[0], "healthz") == 0)
         return serve_dynamic(x, R_HEALTH);
+    if (n <= 2 && !t->trailing) {
+        /* Feeds of the site (/feed.xml) and of a section (/politics/feed.xml): these names
+         * win over an article slug, which kb_slug_make never makes with a '.'. */
+        static const char *const feeds[] = {"feed.xml", "atom.xml", "feed.json"};
+        for (int i = 0; i < 3; i++) {
+            if (strcmp(s[n - 1], feeds[i]) == 0) {
+                x->feed = (enum kb_feed_format)i;
+                return serve_dynamic(x, n == 1 ? R_FEED : R_SECTION_FEED);
+            }
+        }
+    }
+    if (n == 1 && !t->trailing) {
+        if (strcmp(s[0], "sitemap.xml") == 0)
+            return serve_dynamic(x, R_SITEMAP_INDEX);
+        if (strcmp(s[0], "news-sitemap.xml") == 0)
+            return serve_dynamic(x, R_NEWS_SITEMAP);
+        if (strcmp(s[0], "robots.txt") == 0)
+            return serve_dynamic(x, R_ROBOTS);
+        /* /sitemap-<n>.xml: n a decimal without leading zeros */
+        const char *p = s[0] + 8;
+        if (strncmp(s[0], "sitemap-", 8) == 0 && *p >= '1' && *p <= '9') {
+            size_t v = 0, digits = 0;
+            for (; *p >= '0' && *p <= '9' && digits < 7; p++, digits++)
+                v = v * 10 + (size_t)(*p - '0');
+            if (strcmp(p, ".xml") == 0) {
+                x->sitemap = v;
+                return serve_dynamic(x, R_SITEMAP);
+            }
+        }
+    }
     if (n == 1 && !t->trailing && strcmp(s[0], "favicon.ico") == 0) {
         /* Browsers ask on every first visit: a bodiless 404, no page render. */
         struct srv_entry *e =
