@@ -6,7 +6,7 @@ ASAN := build-asan
 FUZZ := build-fuzz
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo check test unit e2e browser asan bench fuzz format clean
+.PHONY: all build deps demo check test unit e2e browser asan bench bench-search fuzz format clean
 
 all: build
 
@@ -51,6 +51,10 @@ asan:
 bench: build
 	scripts/install-deps.sh bench
 	bench/run.sh
+
+# Search relevance on ARCD: MRR@10, R@1, R@5 against plain FTS5 unicode61 (bench/search.sh).
+bench-search: build
+	bench/search.sh
 
 fuzz:
 	cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DKB_LIBFUZZER=ON >/dev/null

@@ -31,6 +31,8 @@ int cmd_init(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_reindex(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 
 #endif

@@ -23,6 +23,8 @@ static const struct command commands[] = {
     {"import", cmd_import, "import articles: page-text FILE..."},
     {"show", cmd_show, "print one article (ID or SLUG), --json for the API form"},
     {"serve", cmd_serve, "serve the site and the API (--listen ADDR:PORT)"},
+    {"search", cmd_search, "search the live articles: QUERY [--json] [--limit N]"},
+    {"reindex", cmd_reindex, "rebuild the search index"},
     {"config", cmd_config, "read or change the site's settings (name, time zone, dates...)"},
 };
 

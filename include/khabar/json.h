@@ -42,6 +42,8 @@ void kb_json_key(struct kb_json *j, const char *key);
 void kb_json_str(struct kb_json *j, const char *s, size_t n);
 void kb_json_strc(struct kb_json *j, const char *s); /* NULL writes null */
 void kb_json_int(struct kb_json *j, int64_t v);
+/* A number with up to 6 significant digits ("%.6g"); NaN and infinities write null. */
+void kb_json_double(struct kb_json *j, double v);
 void kb_json_bool(struct kb_json *j, bool v);
 void kb_json_null(struct kb_json *j);
 

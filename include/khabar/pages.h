@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include "khabar/buf.h"
 #include "khabar/err.h"
+#include "khabar/json.h"
 #include "khabar/render.h"
 #include "khabar/store.h"
 
@@ -125,6 +126,54 @@ KB_MUST_CHECK int kb_pages_api_article(struct kb_store *s, const struct kb_site 
  * message is Arabic for readers of the site's language. */
 void kb_pages_api_error(int status, const char *code, const char *field, const char *message,
                         struct kb_page *out);
+
+/* ---- search (lib/engine/search_pages.c; the query language is search.h's) ---------- */
+
+/* GET /search and /api/v1/search: query strings exactly as received (NULL when absent). */
+struct kb_search_params {
+    const char *q;
+    const char *page;     /* 1-based, default 1 */
+    const char *sort;     /* "newest"; anything else is relevance */
+    const char *per_page; /* API only: 1..KB_SEARCH_MAX_LIMIT, default site->page_size */
+};
+
+/* One search as the page, the API and `khabar search` show it. */
+struct kb_search_result {
+    struct kb_search_query query; /* as parsed */
+    struct kb_search_hit *hits;
+    size_t n;
+    size_t total;
+    size_t page, per_page;
+    enum kb_search_sort sort;
+    bool searched;        /* the query held something to search for */
+    bool unknown_section; /* section: named no section (nothing was searched) */
+    bool any;             /* no article had every word: these have some (ranked by BM25) */
+};
+
+/* Search live articles for what a reader typed (any bytes; never an error for the query
+ * itself): every word first, any word when that finds nothing and there are several.
+ * per_page is clamped to 1..KB_SEARCH_MAX_LIMIT.  Fails only when the store does.  Release
+ * `out` with kb_search_result_release. */
+KB_MUST_CHECK int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char *q,
+                                   size_t qlen, enum kb_search_sort sort, size_t page,
+                                   size_t per_page, int64_t now, struct kb_search_result *out,
+                                   struct kb_diag *d);
+void kb_search_result_release(struct kb_search_result *r);
+/* {"query","total","page","per_page","sort","match":"all|any|none","hits":[{id,url,headline,
+ * snippet,score,published}], "suggestions":[...] (only without hits)}; snippet is HTML:
+ * escaped text with <mark> around the reader's matched words; headline is plain text. */
+void kb_search_result_json(const struct kb_search_result *r, struct kb_json *j);
+
+/* The /search page: always 200 (malformed page numbers are page 1); RTL, the query's
+ * results with marked headlines and snippets, the count in Arabic, sort links and
+ * pagination, or an honest "no results" with suggestions.  noindex. */
+KB_MUST_CHECK int kb_pages_search(struct kb_store *s, const struct kb_site *site,
+                                  const struct kb_search_params *p, int64_t now,
+                                  struct kb_page *out, struct kb_diag *d);
+/* /api/v1/search: kb_search_result_json; 400 only for a malformed page or per_page. */
+KB_MUST_CHECK int kb_pages_api_search(struct kb_store *s, const struct kb_site *site,
+                                      const struct kb_search_params *p, int64_t now,
+                                      struct kb_page *out, struct kb_diag *d);
 
 /* GET /healthz: {"status":"ok","articles":N,"backend":"sqlite"}. */
 KB_MUST_CHECK int kb_pages_health(struct kb_store *s, struct kb_page *out, struct kb_diag *d);

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include "khabar/article.h"
 #include "khabar/err.h"
+#include "khabar/search.h"
 
 struct kb_store;
 
@@ -149,5 +150,17 @@ void kb_articles_free(struct kb_article *v, size_t n);
 
 /* Number of articles (any status). */
 KB_MUST_CHECK int kb_store_article_count(struct kb_store *s, size_t *out, struct kb_diag *d);
+
+/* ---- search (search.h; the index is kept in step with every article write) ---- */
+
+/* Live articles matching rq->match (kb_search_query_match), ranked by rq->sort, with
+ * highlighted headlines and snippets; *total (optional) counts every match.  Free with
+ * kb_search_hits_free.  KB_EINVAL for an empty expression or a limit above
+ * KB_SEARCH_MAX_LIMIT. */
+KB_MUST_CHECK int kb_store_search(struct kb_store *s, const struct kb_search_request *rq,
+                                  struct kb_search_hit **out, size_t *n, size_t *total,
+                                  struct kb_diag *d);
+/* Rebuild the search index from the articles (`khabar reindex`), all-or-nothing. */
+KB_MUST_CHECK int kb_store_search_rebuild(struct kb_store *s, struct kb_diag *d);
 
 #endif

@@ -159,6 +159,15 @@ void kb_json_int(struct kb_json *j, int64_t v)
     kb_buf_addi(j->b, v);
 }
 
+void kb_json_double(struct kb_json *j, double v)
+{
+    before_value(j);
+    if (v != v || v > 1e300 || v < -1e300)
+        kb_buf_adds(j->b, "null");
+    else
+        kb_buf_addf(j->b, "%.6g", v);
+}
+
 void kb_json_bool(struct kb_json *j, bool v)
 {
     before_value(j);

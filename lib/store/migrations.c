@@ -62,6 +62,34 @@ const char *const kb_store_sqlite_migrations[] = {
     "CREATE INDEX article_tags_tag ON article_tags (tag);\n"
     /* Marks the file as khabar's ('KHBR'), so another program's database is refused. */
     "PRAGMA application_id = 1263026770;\n",
+
+    /* 2: full-text search (docs/search.md).  An external-content FTS5 index over the view
+     * article_search_src (headline, lede, and the body as text: kb_html_text), tokenized
+     * by lib/search's "khabar" tokenizer, which the store registers on every connection.
+     * Triggers keep it in step inside the transaction of every article write; the last
+     * statement indexes the articles already there. */
+    "CREATE VIEW article_search_src AS\n"
+    "  SELECT id, headline, lede, kb_html_text(body_html) AS body_text FROM articles;\n"
+    "CREATE VIRTUAL TABLE article_search USING fts5 (\n"
+    "  headline, lede, body_text,\n"
+    "  content = 'article_search_src', content_rowid = 'id', tokenize = 'khabar'\n"
+    ");\n"
+    "CREATE TRIGGER article_search_insert AFTER INSERT ON articles BEGIN\n"
+    "  INSERT INTO article_search (rowid, headline, lede, body_text)\n"
+    "    VALUES (new.id, new.headline, new.lede, kb_html_text(new.body_html));\n"
+    "END;\n"
+    "CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN\n"
+    "  INSERT INTO article_search (article_search, rowid, headline, lede, body_text)\n"
+    "    VALUES ('delete', old.id, old.headline, old.lede, kb_html_text(old.body_html));\n"
+    "END;\n"
+    "CREATE TRIGGER article_search_update AFTER UPDATE OF headline, lede, body_html ON articles\n"
+    "BEGIN\n"
+    "  INSERT INTO article_search (article_search, rowid, headline, lede, body_text)\n"
+    "    VALUES ('delete', old.id, old.headline, old.lede, kb_html_text(old.body_html));\n"
+    "  INSERT INTO article_search (rowid, headline, lede, body_text)\n"
+    "    VALUES (new.id, new.headline, new.lede, kb_html_text(new.body_html));\n"
+    "END;\n"
+    "INSERT INTO article_search (article_search) VALUES ('rebuild');\n",
 };
 
 const int kb_store_sqlite_nmigrations =

@@ -351,3 +351,22 @@ int kb_store_article_count(struct kb_store *s, size_t *out, struct kb_diag *d)
 {
     return s->ops->article_count(s, out, d);
 }
+
+/* ---- search ----------------------------------------------------------------------------- */
+
+int kb_store_search(struct kb_store *s, const struct kb_search_request *rq,
+                    struct kb_search_hit **out, size_t *n, size_t *total, struct kb_diag *d)
+{
+    if (!rq->match || !*rq->match)
+        return kb_diag_set(d, KB_EINVAL, "q", "nothing to search for");
+    if (rq->limit > KB_SEARCH_MAX_LIMIT)
+        return kb_diag_set(d, KB_EINVAL, "limit", "at most %d results at a time",
+                           KB_SEARCH_MAX_LIMIT);
+    return s->ops->search(s, rq, out, n, total, d);
+}
+
+int kb_store_search_rebuild(struct kb_store *s, struct kb_diag *d)
+{
+    int rc = writable(s, d);
+    return rc ? rc : s->ops->search_rebuild(s, d);
+}

@@ -18,6 +18,7 @@
 #ifndef KHABAR_STORE_INT_H
 #define KHABAR_STORE_INT_H
 
+#include "khabar/search.h"
 #include "khabar/store.h"
 
 struct kb_store_ops {
@@ -43,6 +44,9 @@ struct kb_store_ops {
     int (*article_list)(struct kb_store *s, const struct kb_article_query *q,
                         struct kb_article **out, size_t *n, size_t *total, struct kb_diag *d);
     int (*article_count)(struct kb_store *s, size_t *out, struct kb_diag *d);
+    int (*search)(struct kb_store *s, const struct kb_search_request *rq,
+                  struct kb_search_hit **out, size_t *n, size_t *total, struct kb_diag *d);
+    int (*search_rebuild)(struct kb_store *s, struct kb_diag *d);
 };
 
 /* The part of every connection that store.c reads. */

@@ -11,7 +11,10 @@
  *  - a write is BEGIN IMMEDIATE ... COMMIT when no transaction is open, and SAVEPOINT ...
  *    RELEASE inside the caller's kb_store_begin, rolled back to its start on any error;
  *  - data_version = PRAGMA data_version (moves on other connections' commits) + the number
- *    of commits made on this connection (which that pragma does not count).
+ *    of commits made on this connection (which that pragma does not count);
+ *  - every connection has lib/search's tokenizer and kb_html_text() registered before
+ *    anything else runs, because migration 2's index and its triggers on `articles` need
+ *    them: the search index changes in the same transaction as the article it indexes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
+#include "khabar/search.h"
 #include "khabar/text.h"
 #include "store_int.h"
 
@@ -433,7 +437,9 @@ int kb_store_sqlite_open(const char *path, enum kb_store_mode mode, struct kb_st
     sqlite3_extended_result_codes(ss->db, 1);
     sqlite3_busy_timeout(ss->db, 5000);
 
-    rc = check_schema(ss, mode, d);
+    rc = kb_search_sqlite_register(ss->db, d);
+    if (rc == 0)
+        rc = check_schema(ss, mode, d);
     if (rc == 0 && mode != KB_STORE_READONLY && !memory)
         rc = exec_sql(ss, "PRAGMA journal_mode = WAL", d);
     if (rc == 0)
@@ -1052,6 +1058,25 @@ static int sq_article_delete(struct kb_store *s, int64_t id, struct kb_diag *d)
     return write_end(ss, nested, rc, d);
 }
 
+/* ---- search (lib/search runs the statements on this connection) ------------------------- */
+
+static int sq_search(struct kb_store *s, const struct kb_search_request *rq,
+                     struct kb_search_hit **out, size_t *n, size_t *total, struct kb_diag *d)
+{
+    return kb_search_sqlite_run(ss_of(s)->db, rq, out, n, total, d);
+}
+
+static int sq_search_rebuild(struct kb_store *s, struct kb_diag *d)
+{
+    struct sqlite_store *ss = ss_of(s);
+    bool nested;
+    int rc = write_begin(ss, &nested, d);
+    if (rc)
+        return rc;
+    rc = kb_search_sqlite_rebuild(ss->db, d);
+    return write_end(ss, nested, rc, d);
+}
+
 static const struct kb_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1070,4 +1095,6 @@ static const struct kb_store_ops sqlite_ops = {
     .article_find_external = sq_find_external,
     .article_list = sq_article_list,
     .article_count = sq_count,
+    .search = sq_search,
+    .search_rebuild = sq_search_rebuild,
 };

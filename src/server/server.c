@@ -97,6 +97,14 @@ struct request {
     char uri[]; /* as received, cut at MAX_URI */
 };
 
+/* /search?… or /api/v1/search?…: a query longer than MAX_URI is served cut there rather
+ * than refused (the query language reads only its first KB_SEARCH_MAX_INPUT bytes), so a
+ * reader who pastes a long text into the search box gets results, not an error. */
+static bool search_target(const char *uri)
+{
+    return strncmp(uri, "/search?", 8) == 0 || strncmp(uri, "/api/v1/search?", 15) == 0;
+}
+
 /* MHD calls this first, with the raw request target; its result becomes *req_cls. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
@@ -293,9 +301,9 @@ static bool parse_target(const char *uri, struct target *t)
     return true;
 }
 
-/* Find `name` in a raw query string.  0 and the decoded value in out; 1 absent; -1
- * malformed or too long. */
-static int query_get(const char *query, const char *name, char out[MAX_PARAM + 1])
+/* Find `name` in a raw query string.  0 and the decoded value in out (room for max + 1
+ * bytes); 1 absent; -1 malformed or longer than max. */
+static int query_get_n(const char *query, const char *name, char *out, size_t max)
 {
     size_t nlen = strlen(name);
     for (const char *p = query; p && *p;) {
@@ -303,7 +311,7 @@ static int query_get(const char *query, const char *name, char out[MAX_PARAM + 1
         size_t len = amp ? (size_t)(amp - p) : strlen(p);
         if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
             size_t vlen = len - nlen - 1;
-            if (vlen > MAX_PARAM || !pct_decode(p + nlen + 1, vlen, out, true))
+            if (vlen > max || !pct_decode(p + nlen + 1, vlen, out, true))
                 return -1;
             return 0;
         }
@@ -314,6 +322,45 @@ static int query_get(const char *query, const char *name, char out[MAX_PARAM + 1
         p = amp ? amp + 1 : NULL;
     }
     return 1;
+}
+
+static int query_get(const char *query, const char *name, char out[MAX_PARAM + 1])
+{
+    return query_get_n(query, name, out, MAX_PARAM);
+}
+
+/* The search box's q: any bytes a reader sends (up to the request's own limit), decoded;
+ * undecodable text (bad %-escapes, invalid UTF-8) is kept as sent: the query language
+ * treats whatever it cannot read as separators.  "" when absent. */
+static void query_get_q(const char *query, char out[MAX_URI + 1])
+{
+    int rc = query_get_n(query, "q", out, MAX_URI);
+    if (rc == 0)
+        return;
+    out[0] = '\0';
+    if (rc < 0) {
+        for (const char *p = query; p && *p;) {
+            const char *amp = strchr(p, '&');
+            size_t len = amp ? (size_t)(amp - p) : strlen(p);
+            if (len >= 2 && p[0] == 'q' && p[1] == '=') {
+                size_t o = 0;
+                for (size_t i = 2; i < len && o < MAX_URI; i++) {
+                    int h = i + 2 < len && p[i] == '%' ? hexval(p[i + 1]) : -1;
+                    int l = h >= 0 ? hexval(p[i + 2]) : -1;
+                    if (l >= 0) {
+                        char c = (char)(h * 16 + l);
+                        out[o++] = c ? c : ' ';
+                        i += 2;
+                    } else {
+                        out[o++] = p[i] == '+' ? ' ' : p[i];
+                    }
+                }
+                out[o] = '\0';
+                return;
+            }
+            p = amp ? amp + 1 : NULL;
+        }
+    }
 }
 
 /* Does Accept-Encoding allow gzip (present and not q=0)? */
@@ -486,6 +533,8 @@ enum route {
     R_API_LIST,
     R_API_ARTICLE,
     R_HEALTH,
+    R_SEARCH,       /* /search?q=&page=&sort= — never cached: queries are unbounded */
+    R_API_SEARCH,   /* /api/v1/search?q=&page=&per_page=&sort= */
     R_FEED,         /* /feed.xml, /atom.xml, /feed.json (x->feed) */
     R_SECTION_FEED, /* /<section>/feed.xml, ... */
     R_SITEMAP_INDEX,
@@ -507,6 +556,8 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     struct target *t = x->t;
     char page_s[MAX_PARAM + 1], per_s[MAX_PARAM + 1], sec_s[MAX_PARAM + 1];
     struct kb_api_list_query aq = {0};
+    struct kb_search_params sp = {0};
+    static _Thread_local char q_s[MAX_URI + 1], sort_s[MAX_PARAM + 1];
     size_t page = 1;
     struct kb_buf key;
     kb_buf_init(&key, 3 * MAX_URI);
@@ -549,6 +600,19 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         break;
     case R_HEALTH:
         break;
+    case R_SEARCH:
+    case R_API_SEARCH: {
+        query_get_q(t->query, q_s);
+        sp.q = q_s;
+        int a = query_get(t->query, "page", page_s), b = query_get(t->query, "per_page", per_s),
+            c = query_get(t->query, "sort", sort_s);
+        if (r == R_API_SEARCH && (a < 0 || b < 0))
+            return send_error(x, 400);
+        sp.page = a == 0 ? page_s : NULL;
+        sp.per_page = b == 0 ? per_s : NULL;
+        sp.sort = c == 0 ? sort_s : NULL;
+        break;
+    }
     case R_FEED:
     case R_SECTION_FEED:
         kb_buf_addf(&key, "feed|%d|", (int)x->feed);
@@ -572,7 +636,7 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         kb_buf_release(&origin);
         return send_error(x, 414);
     }
-    const char *k = r == R_HEALTH ? NULL : kb_buf_cstr(&key);
+    const char *k = r == R_HEALTH || r == R_SEARCH || r == R_API_SEARCH ? NULL : kb_buf_cstr(&key);
     int64_t now = (int64_t)time(NULL);
     enum MHD_Result ret;
     if (k && srv_cache_serve(x->srv->cache, k, now, x->conn, &x->want, &ret, &x->rq->status,
@@ -636,6 +700,13 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     case R_HEALTH:
         kind = SRV_KIND_NOSTORE;
         rc = kb_pages_health(w->store, &p, &d);
+        break;
+    case R_SEARCH:
+        rc = kb_pages_search(w->store, site, &sp, now, &p, &d);
+        break;
+    case R_API_SEARCH:
+        kind = SRV_KIND_API;
+        rc = kb_pages_api_search(w->store, site, &sp, now, &p, &d);
         break;
     case R_FEED:
     case R_SECTION_FEED:
@@ -726,6 +797,8 @@ static enum MHD_Result route(struct ctx *x)
             if (n == 4 && !t->trailing)
                 return serve_dynamic(x, R_API_ARTICLE);
         }
+        if (n == 3 && !t->trailing && strcmp(s[1], "v1") == 0 && strcmp(s[2], "search") == 0)
+            return serve_dynamic(x, R_API_SEARCH);
         return send_error(x, 404);
     }
     if (strcmp(s[0], "static") == 0)
@@ -734,6 +807,8 @@ static enum MHD_Result route(struct ctx *x)
         return serve_file(x, x->srv->media_dir, "media|");
     if (n == 1 && !t->trailing && strcmp(s[0], "healthz") == 0)
         return serve_dynamic(x, R_HEALTH);
+    if (n == 1 && !t->trailing && strcmp(s[0], "search") == 0)
+        return serve_dynamic(x, R_SEARCH);
     if (n <= 2 && !t->trailing) {
         /* Feeds of the site (/feed.xml) and of a section (/politics/feed.xml): these names
          * win over an article slug, which kb_slug_make never makes with a '.'. */
@@ -803,7 +878,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
             refuse = 405;
-        else if (rq->too_long)
+        else if (rq->too_long && !search_target(rq->uri))
             refuse = 414;
         else if ((cl && strcmp(cl, "0") != 0) ||
                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))

@@ -1,0 +1,180 @@
+/*
+ * search.h — full-text search: the query language, the SQLite FTS5 index behind it, hits.
+ *
+ * Layering (docs/search.md): lib/search sits between lib/text and lib/store.  It knows the
+ * analyzer (analyzer.h) and SQLite, not the store: the SQLite store registers the "khabar"
+ * FTS5 tokenizer on every connection it opens (kb_search_sqlite_register), its migration 2
+ * creates the index with triggers that keep it in step with `articles` inside the same
+ * transaction as every write, and its search operation runs kb_search_sqlite_run on its
+ * own connection.  The engine parses what a reader typed (kb_search_query_parse), turns it
+ * into a MATCH expression (kb_search_query_match) and asks the store (kb_store_search).
+ *
+ * Safety rule: what a reader types never reaches FTS5 as syntax.  Every word and phrase is
+ * emitted as an FTS5 string ("..." with '"' doubled) that the tokenizer analyzes; operators
+ * (AND, OR, NOT, *, parentheses) only ever come from this code.
+ *
+ * Thread-safety: everything here is reentrant; a sqlite3 connection belongs to one thread.
+ */
+#ifndef KHABAR_SEARCH_H
+#define KHABAR_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "khabar/buf.h"
+#include "khabar/err.h"
+
+struct sqlite3;
+
+/* ---- the query language ------------------------------------------------------------- */
+
+/* Bytes of a query that are read; the rest is ignored (cut at a code point boundary). */
+#define KB_SEARCH_MAX_INPUT 1024
+/* Words, phrases and prefixes kept from one query (exclusions included); later ones are
+ * ignored and counted in `dropped`. */
+#define KB_SEARCH_MAX_PARTS 32
+/* Terms longer than this (bytes) are neither indexed nor searched. */
+#define KB_SEARCH_MAX_TERM 256
+/* Words kept inside one phrase. */
+#define KB_SEARCH_MAX_PHRASE_WORDS 16
+
+enum kb_search_part_kind {
+    KB_SEARCH_WORD,   /* وزير */
+    KB_SEARCH_PHRASE, /* "وزير الخارجية" (also “…” and «…») */
+    KB_SEARCH_PREFIX, /* اقتص* */
+};
+
+struct kb_search_part {
+    enum kb_search_part_kind kind;
+    bool excluded; /* written with a leading '-' */
+    char *text;    /* the reader's own spelling: valid UTF-8, no '"', no control characters */
+};
+
+struct kb_search_date {
+    int year, month, day; /* 0 when unset */
+};
+
+/* A parsed query.  Zero it (or kb_search_query_parse it) before use. */
+struct kb_search_query {
+    struct kb_search_part parts[KB_SEARCH_MAX_PARTS];
+    size_t nparts;
+    size_t dropped;             /* parts past KB_SEARCH_MAX_PARTS, ignored */
+    bool truncated;             /* the input was longer than KB_SEARCH_MAX_INPUT */
+    char *section;              /* section:<slug> (the last one wins), or NULL */
+    struct kb_search_date from; /* from:YYYY-MM-DD, inclusive */
+    struct kb_search_date to;   /* to:YYYY-MM-DD, inclusive */
+};
+
+/* Parse what a reader typed.  Never fails: anything that is not a well-formed operator is
+ * words.  Rules: whitespace separates; "…" (also “…”, «…») is a phrase, an unmatched quote
+ * is ignored; a leading '-' on a word or phrase excludes it (a lone '-' is ignored); a
+ * trailing '*' makes a prefix ('*' alone, or inside a word, is a separator); section:SLUG,
+ * from:YYYY-MM-DD and to:YYYY-MM-DD (real dates; digits may be Arabic-Indic) are filters —
+ * malformed ones are words.  Invalid UTF-8, NUL and control characters are separators.
+ * `out` is overwritten (release it first if it held a query). */
+void kb_search_query_parse(const char *q, size_t n, struct kb_search_query *out);
+/* Free what a parsed query owns and zero it. */
+void kb_search_query_release(struct kb_search_query *q);
+
+enum kb_search_join {
+    KB_SEARCH_ALL, /* every word (AND) */
+    KB_SEARCH_ANY, /* any word (OR), ranked by BM25 */
+};
+
+/* Append the FTS5 MATCH expression for the query's words, phrases and prefixes joined by
+ * `join`, minus its exclusions.  Parts that analyze to nothing (stop words, punctuation)
+ * are left out.  Returns the number of positive parts written: 0 means there is nothing to
+ * search for (only exclusions, only stop words, only filters) and nothing was appended. */
+size_t kb_search_query_match(const struct kb_search_query *q, enum kb_search_join join,
+                             struct kb_buf *out);
+
+enum kb_search_format {
+    KB_SEARCH_FORMAT_ALL,        /* the whole query, normalized spacing */
+    KB_SEARCH_FORMAT_NO_FILTERS, /* without section:/from:/to: */
+    KB_SEARCH_FORMAT_POSITIVE,   /* words, phrases and prefixes only (no exclusions, filters) */
+};
+/* Append the query written back in the query language (for "try this instead" links). */
+void kb_search_query_format(const struct kb_search_query *q, enum kb_search_format what,
+                            struct kb_buf *out);
+
+/* ---- hits ------------------------------------------------------------------------------ */
+
+/* Around matched terms in kb_search_hit.headline and .snippet.  Neither byte occurs in
+ * indexed text (control characters are removed from it). */
+#define KB_SEARCH_MARK_OPEN '\x01'
+#define KB_SEARCH_MARK_CLOSE '\x02'
+#define KB_SEARCH_ELLIPSIS "…"
+
+/* Largest `limit` of one search. */
+#define KB_SEARCH_MAX_LIMIT 100
+/* BM25 column weights: headline, lede, body (docs/search.md says why). */
+#define KB_SEARCH_W_HEADLINE 3.0
+#define KB_SEARCH_W_LEDE 2.0
+#define KB_SEARCH_W_BODY 1.0
+
+enum kb_search_sort {
+    KB_SEARCH_RELEVANCE, /* BM25, then newest */
+    KB_SEARCH_NEWEST,    /* published, newest first */
+};
+
+struct kb_search_request {
+    const char *match;        /* kb_search_query_match's expression, not empty */
+    const char *section_slug; /* NULL: every section */
+    int64_t from;             /* published >= from, when non-zero */
+    int64_t to;               /* published < to, when non-zero */
+    int64_t now;              /* only live articles: published and published <= now */
+    enum kb_search_sort sort;
+    size_t offset;
+    size_t limit; /* 0..KB_SEARCH_MAX_LIMIT */
+};
+
+struct kb_search_hit {
+    int64_t id;
+    char *slug;
+    char *section_slug;
+    char *section_name;
+    char *headline; /* with KB_SEARCH_MARK_OPEN/CLOSE around the terms that matched */
+    char *snippet;  /* from the lede or body, cut at words, marked; "" when none */
+    double score;   /* higher is better (BM25, sign flipped) */
+    int64_t published;
+    int published_offset;
+    int64_t updated;
+};
+
+void kb_search_hits_free(struct kb_search_hit *v, size_t n);
+
+/* Append `s` escaped for HTML with the marks turned into <mark>…</mark>. */
+void kb_search_add_marked_html(struct kb_buf *out, const char *s);
+/* Append `s` without its marks. */
+void kb_search_add_unmarked(struct kb_buf *out, const char *s);
+
+/* Append the number of results in Arabic with the noun agreeing through ICU's plural rules:
+ * 0 "لا نتائج", 1 "نتيجة واحدة", 2 "نتيجتان", 3–10 "3 نتائج", 11–99 "11 نتيجة", 100 "100
+ * نتيجة"; English ("1 result", "12 results") when `lang` starts with "en". */
+void kb_search_count_format(struct kb_buf *out, size_t n, const char *lang);
+
+/* ---- text of an article body --------------------------------------------------------- */
+
+/* Append the text of sanitized HTML: tags removed (block elements become a line break,
+ * inline ones nothing), character references decoded, control characters and invalid
+ * UTF-8 turned into spaces.  What the index holds for the body. */
+void kb_search_html_text(struct kb_buf *out, const char *html, size_t n);
+
+/* ---- SQLite (for lib/store's SQLite backend) ------------------------------------------ */
+
+/* Register, on one connection, the "khabar" FTS5 tokenizer and the SQL function
+ * kb_html_text(html) that migration 2's index and triggers use.  Must run before anything
+ * touches the index (the migrations included).  Initializes the analyzer.  KB_EDB when
+ * SQLite has no FTS5, KB_EINTERNAL when the analyzer cannot start. */
+KB_MUST_CHECK int kb_search_sqlite_register(struct sqlite3 *db, struct kb_diag *d);
+/* Run a search; *total (optional) counts every match.  Free hits with kb_search_hits_free.
+ * A MATCH expression FTS5 refuses is KB_EINVAL (a bug in the caller: user text cannot
+ * produce one). */
+KB_MUST_CHECK int kb_search_sqlite_run(struct sqlite3 *db, const struct kb_search_request *rq,
+                                       struct kb_search_hit **out, size_t *n, size_t *total,
+                                       struct kb_diag *d);
+/* Rebuild the whole index from `articles` (FTS5 'rebuild', then 'optimize').  Call inside
+ * a write transaction. */
+KB_MUST_CHECK int kb_search_sqlite_rebuild(struct sqlite3 *db, struct kb_diag *d);
+
+#endif

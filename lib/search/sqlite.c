@@ -1,0 +1,218 @@
+/*
+ * sqlite.c — running a search against the SQLite index (migration 2's article_search).
+ *
+ * Two steps, so that the cost of highlighting does not grow with the number of matches:
+ * one statement ranks every live match and returns the page's ids with the total (a window
+ * count); the FTS5 part is a MATERIALIZED CTE, so SQLite evaluates the expression once over
+ * the index instead of once per article row (which a join order starting from `articles`
+ * would do, and bm25() needs the FTS5 cursor anyway); then, per hit on the page, one statement with
+ * `rowid = ?` asks FTS5 for the marked headline and the lede and body snippets, and the better
+ * snippet is kept (the one with a mark; the body before the lede).
+ *
+ * Invariants: only live articles (status published, published <= now) are returned;
+ * out-parameters are written only on success; statements are finalized on every path.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "khabar/search.h"
+
+#define SNIPPET_TOKENS 24
+
+static int fail(sqlite3 *db, int rc, const char *what, struct kb_diag *d)
+{
+    const char *msg = sqlite3_errmsg(db);
+    if (strstr(msg, "fts5:"))
+        return kb_diag_set(d, KB_EINVAL, "q", "%s: %s", what, msg);
+    (void)rc;
+    return kb_diag_set(d, KB_EDB, "", "%s: %s", what, msg);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return kb_strdup(s ? (const char *)s : "");
+}
+
+#define RANK_SQL                                                                                   \
+    "WITH m AS MATERIALIZED ("                                                                     \
+    "  SELECT rowid AS id, bm25(article_search, %.2f, %.2f, %.2f) AS score"                        \
+    "    FROM article_search WHERE article_search MATCH ?1)"                                       \
+    "SELECT a.id, a.slug, s.slug, s.name, a.published, a.published_offset, a.updated,"             \
+    "       m.score, count(*) OVER (), a.headline"                                                 \
+    "  FROM m"                                                                                     \
+    "  JOIN articles a ON a.id = m.id"                                                             \
+    "  JOIN sections s ON s.id = a.section_id"                                                     \
+    " WHERE a.status = 'published' AND a.published <= ?2"                                          \
+    "   AND (?3 IS NULL OR s.slug = ?3)"                                                           \
+    "   AND (?4 IS NULL OR a.published >= ?4)"                                                     \
+    "   AND (?5 IS NULL OR a.published < ?5)"                                                      \
+    " ORDER BY %s"                                                                                 \
+    " LIMIT ?6 OFFSET ?7"
+
+static const char *const count_sql =
+    "WITH m AS MATERIALIZED ("
+    "  SELECT rowid AS id FROM article_search WHERE article_search MATCH ?1)"
+    "SELECT count(*)"
+    "  FROM m"
+    "  JOIN articles a ON a.id = m.id"
+    "  JOIN sections s ON s.id = a.section_id"
+    " WHERE a.status = 'published' AND a.published <= ?2"
+    "   AND (?3 IS NULL OR s.slug = ?3)"
+    "   AND (?4 IS NULL OR a.published >= ?4)"
+    "   AND (?5 IS NULL OR a.published < ?5)";
+
+#define MARKS_SQL                                                                                  \
+    "SELECT highlight(article_search, 0, char(1), char(2)),"                                       \
+    "       snippet(article_search, 1, char(1), char(2), '" KB_SEARCH_ELLIPSIS "', %d),"           \
+    "       snippet(article_search, 2, char(1), char(2), '" KB_SEARCH_ELLIPSIS "', %d)"            \
+    "  FROM article_search WHERE article_search MATCH ?1 AND rowid = ?2"
+
+static void bind_filters(sqlite3_stmt *st, const struct kb_search_request *rq)
+{
+    sqlite3_bind_text(st, 1, rq->match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, rq->now);
+    if (rq->section_slug)
+        sqlite3_bind_text(st, 3, rq->section_slug, -1, SQLITE_STATIC);
+    if (rq->from)
+        sqlite3_bind_int64(st, 4, rq->from);
+    if (rq->to)
+        sqlite3_bind_int64(st, 5, rq->to);
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct kb_diag *d)
+{
+    int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+    return rc == SQLITE_OK ? 0 : fail(db, rc, "preparing a search", d);
+}
+
+static bool has_mark(const char *s)
+{
+    return s && strchr(s, KB_SEARCH_MARK_OPEN);
+}
+
+/* Fill in the headline and snippet of one hit. */
+static int mark_hit(sqlite3 *db, sqlite3_stmt *st, const char *match, struct kb_search_hit *h,
+                    struct kb_diag *d)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, h->id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return 0; /* changed under us: keep the plain fields */
+    if (rc != SQLITE_ROW)
+        return fail(db, rc, "highlighting a hit", d);
+    free(h->headline);
+    h->headline = col_dup(st, 0);
+    char *lede = col_dup(st, 1), *body = col_dup(st, 2);
+    if (has_mark(body) || (!has_mark(lede) && *body)) {
+        h->snippet = body;
+        free(lede);
+    } else {
+        h->snippet = lede;
+        free(body);
+    }
+    return 0;
+}
+
+int kb_search_sqlite_run(struct sqlite3 *db, const struct kb_search_request *rq,
+                         struct kb_search_hit **out, size_t *n, size_t *total, struct kb_diag *d)
+{
+    if (!rq->match || !*rq->match)
+        return kb_diag_set(d, KB_EINVAL, "q", "empty search expression");
+    if (rq->limit > KB_SEARCH_MAX_LIMIT)
+        return kb_diag_set(d, KB_EINVAL, "limit", "at most %d hits at a time", KB_SEARCH_MAX_LIMIT);
+    char sql[2048];
+    snprintf(sql, sizeof(sql), RANK_SQL, KB_SEARCH_W_HEADLINE, KB_SEARCH_W_LEDE, KB_SEARCH_W_BODY,
+             rq->sort == KB_SEARCH_NEWEST ? "a.published DESC, a.id DESC"
+                                          : "m.score ASC, a.published DESC, a.id DESC");
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(db, sql, &st, d);
+    if (rc)
+        return rc;
+    bind_filters(st, rq);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)rq->limit);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)rq->offset);
+
+    struct kb_search_hit *hits = rq->limit ? kb_calloc(rq->limit, sizeof(*hits)) : NULL;
+    size_t nh = 0, all = 0;
+    bool counted = false;
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && nh < rq->limit) {
+        struct kb_search_hit *h = &hits[nh++];
+        h->id = sqlite3_column_int64(st, 0);
+        h->slug = col_dup(st, 1);
+        h->section_slug = col_dup(st, 2);
+        h->section_name = col_dup(st, 3);
+        h->published = sqlite3_column_int64(st, 4);
+        h->published_offset = sqlite3_column_int(st, 5);
+        h->updated = sqlite3_column_int64(st, 6);
+        h->score = -sqlite3_column_double(st, 7);
+        h->headline = col_dup(st, 9);
+        all = (size_t)sqlite3_column_int64(st, 8);
+        counted = true;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        rc = fail(db, src, "searching", d);
+    sqlite3_finalize(st);
+
+    if (rc == 0 && !counted && total && (rq->offset > 0 || rq->limit == 0)) {
+        /* Nothing on this page (past the end, or limit 0): count on its own.  (Nothing on
+         * the first page means nothing at all.) */
+        rc = prepare(db, count_sql, &st, d);
+        if (rc == 0) {
+            bind_filters(st, rq);
+            src = sqlite3_step(st);
+            if (src == SQLITE_ROW)
+                all = (size_t)sqlite3_column_int64(st, 0);
+            else
+                rc = fail(db, src, "counting search results", d);
+            sqlite3_finalize(st);
+        }
+    }
+    if (rc == 0 && nh) {
+        snprintf(sql, sizeof(sql), MARKS_SQL, SNIPPET_TOKENS, SNIPPET_TOKENS);
+        rc = prepare(db, sql, &st, d);
+        for (size_t i = 0; rc == 0 && i < nh; i++)
+            rc = mark_hit(db, st, rq->match, &hits[i], d);
+        sqlite3_finalize(st);
+        for (size_t i = 0; rc == 0 && i < nh; i++) {
+            if (!hits[i].headline)
+                hits[i].headline = kb_strdup("");
+            if (!hits[i].snippet)
+                hits[i].snippet = kb_strdup("");
+        }
+    }
+    if (rc) {
+        kb_search_hits_free(hits, nh);
+        return rc;
+    }
+    *out = hits;
+    *n = nh;
+    if (total)
+        *total = all;
+    return 0;
+}
+
+static int exec(sqlite3 *db, const char *sql, const char *what, struct kb_diag *d)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc == SQLITE_OK)
+        return 0;
+    kb_diag_set(d, KB_EDB, "", "%s: %s", what, err ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+    return KB_EDB;
+}
+
+int kb_search_sqlite_rebuild(struct sqlite3 *db, struct kb_diag *d)
+{
+    int rc = exec(db, "INSERT INTO article_search (article_search) VALUES ('rebuild')",
+                  "rebuilding the search index", d);
+    if (rc == 0)
+        rc = exec(db, "INSERT INTO article_search (article_search) VALUES ('optimize')",
+                  "optimizing the search index", d);
+    return rc;
+}

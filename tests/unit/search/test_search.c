@@ -1,0 +1,655 @@
+/*
+ * test_search.c — search through the whole path a reader uses: articles written to a real
+ * (temporary) SQLite store, indexed by its triggers with the "khabar" tokenizer, found by
+ * kb_engine_search / the /search page / the API.
+ *
+ * Every article here is our own writing.  Checked: the variant pairs of issue 3 (each
+ * spelling finds the article holding the other), headline hits outranking body hits, the
+ * query language (phrases, exclusions, prefixes, section/from/to filters, nothing
+ * searchable), hostile queries (never an error), the index following inserts, updates,
+ * deletes and rollbacks in the same transaction, reindexing, marks on the reader's own
+ * spelling, and the Arabic result count.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "khabar/pages.h"
+#include "khabar/search.h"
+
+#define NOW 1731492000 /* 2024-11-13T10:00:00Z */
+#define DAY 86400
+
+struct fixture {
+    char dir[64];
+    char db[128];
+    struct kb_store *s;
+    struct kb_site_conf *conf;
+};
+
+static struct fixture *F;
+
+static void put_section(struct kb_store *s, const char *slug, const char *name, int pos)
+{
+    struct kb_section sec = {0};
+    kb_set_str(&sec.slug, slug);
+    kb_set_str(&sec.name, name);
+    sec.position = pos;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_store_section_put(s, &sec, &d) != 0)
+        fail_msg("section %s: %s", slug, d.msg);
+    kb_section_release(&sec);
+}
+
+static int64_t put(const char *section, const char *headline, const char *lede, const char *body,
+                   enum kb_status st, int64_t published)
+{
+    struct kb_article a;
+    kb_article_init(&a);
+    kb_set_str(&a.section.slug, section);
+    kb_set_str(&a.headline, headline);
+    kb_set_str(&a.lede, lede);
+    kb_set_str(&a.body_html, body);
+    a.status = st;
+    a.published = published;
+    a.published_offset = 180;
+    kb_article_compute(&a);
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_store_article_put(F->s, &a, &d) != 0)
+        fail_msg("article %s: %s: %s", headline, d.field, d.msg);
+    int64_t id = a.id;
+    kb_article_release(&a);
+    return id;
+}
+
+static int64_t live(const char *headline, const char *body)
+{
+    return put("politics", headline, NULL, body, KB_STATUS_PUBLISHED, NOW - DAY);
+}
+
+static int setup(void **state)
+{
+    F = calloc(1, sizeof(*F));
+    snprintf(F->dir, sizeof(F->dir), "/tmp/kb-search-XXXXXX");
+    if (!mkdtemp(F->dir))
+        return -1;
+    snprintf(F->db, sizeof(F->db), "%s/test.db", F->dir);
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_store_open(F->db, KB_STORE_CREATE, &F->s, &d) != 0) {
+        fprintf(stderr, "open: %s\n", d.msg);
+        return -1;
+    }
+    put_section(F->s, "politics", "سياسة", 1);
+    put_section(F->s, "economy", "اقتصاد", 2);
+    if (kb_site_conf_load(F->s, &F->conf, &d) != 0)
+        return -1;
+    *state = F;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    kb_site_conf_free(F->conf);
+    kb_store_close(F->s);
+    char cmd[200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", F->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(F);
+    return 0;
+}
+
+/* Search `q` (relevance, 100 per page) and return the result; release it after. */
+static struct kb_search_result search_sorted(const char *q, enum kb_search_sort sort)
+{
+    struct kb_search_result r;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_engine_search(F->s, &F->conf->site, q, strlen(q), sort, 1, 100, NOW, &r, &d) != 0)
+        fail_msg("search '%s': %s", q, d.msg);
+    return r;
+}
+
+static struct kb_search_result search(const char *q)
+{
+    return search_sorted(q, KB_SEARCH_RELEVANCE);
+}
+
+static bool found(const struct kb_search_result *r, int64_t id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->hits[i].id == id)
+            return true;
+    return false;
+}
+
+static bool finds(const char *q, int64_t id)
+{
+    struct kb_search_result r = search(q);
+    bool ok = found(&r, id);
+    kb_search_result_release(&r);
+    return ok;
+}
+
+static size_t total(const char *q)
+{
+    struct kb_search_result r = search(q);
+    size_t n = r.total;
+    kb_search_result_release(&r);
+    return n;
+}
+
+/* ---- variants ------------------------------------------------------------------------ */
+
+static void test_variant_pairs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query, *written;
+        bool both; /* ↔: the other direction is checked too */
+    } pairs[] = {
+        {"اوكرانيا", "أوكرانيا", false},      /* hamza dropped */
+        {"انقرة", "أنقرة", false},            /* hamza dropped */
+        {"الناتو", "ناتو", true},             /* definite article */
+        {"أوكرانيا", "لأوكرانيا", false},     /* proclitic ل */
+        {"روسيا", "وروسيا", false},           /* proclitic و */
+        {"وزير", "الوزير", true},             /* و that is part of the word */
+        {"الجامعة", "الجامعه", true},         /* taa marbuta */
+        {"مصطفى", "مصطفي", true},             /* alef maqsura */
+        {"الديمقراطية", "الدِّيمُقْرَاطِيَّة", true}, /* full tashkeel */
+        {"الاقتصاد", "الاقتصـــاد", true},    /* tatweel */
+        {"كربلاء", "کربلاء", true},           /* Persian kaf */
+        {"٢٠٢٤", "2024", true},               /* Arabic-Indic digits */
+        {"مشروب", "مشروبات", true},           /* sound plural */
+    };
+    size_t n = sizeof(pairs) / sizeof(pairs[0]), checked = 0, passed = 0;
+    char failures[2048] = "";
+    for (size_t i = 0; i < n; i++) {
+        for (int dir = 0; dir < (pairs[i].both ? 2 : 1); dir++) {
+            const char *q = dir ? pairs[i].written : pairs[i].query;
+            const char *w = dir ? pairs[i].query : pairs[i].written;
+            char body[512];
+            snprintf(body, sizeof(body), "<p>كتب المحرر عن %s في تقرير قصير رقم %zu-%d.</p>", w, i,
+                     dir);
+            int64_t id = live("تقرير قصير", body);
+            checked++;
+            if (finds(q, id))
+                passed++;
+            else
+                snprintf(failures + strlen(failures), sizeof(failures) - strlen(failures),
+                         " [%s → %s]", q, w);
+        }
+    }
+    if (passed != checked)
+        fail_msg("%zu of %zu variant searches found the other form; missed:%s", passed, checked,
+                 failures);
+}
+
+/* ---- ranking ---------------------------------------------------------------------------- */
+
+static void test_headline_outranks_body(void **state)
+{
+    (void)state;
+    int64_t body = live("تقرير عن الطقس في المدن الساحلية",
+                        "<p>شهدت المنطقة أمس هزة أرضية خفيفة وصفها السكان بالزلزال الصغير، "
+                        "ولم تسجل أضرار.</p>");
+    int64_t head = live("زلزال يضرب المنطقة الجبلية",
+                        "<p>شعر السكان بهزة أرضية قوية صباح اليوم ولم تسجل أضرار.</p>");
+    struct kb_search_result r = search("زلزال");
+    assert_true(r.n >= 2);
+    assert_int_equal(r.hits[0].id, head);
+    assert_true(found(&r, body));
+    assert_true(r.hits[0].score > r.hits[1].score);
+    kb_search_result_release(&r);
+}
+
+static void test_sort_newest(void **state)
+{
+    (void)state;
+    int64_t old = put("politics", "قمة المناخ الأولى", NULL, "<p>قمة المناخ تفتتح.</p>",
+                      KB_STATUS_PUBLISHED, NOW - 10 * DAY);
+    int64_t recent = put("politics", "اختتام أعمال قمة", NULL, "<p>انتهت قمة المناخ.</p>",
+                         KB_STATUS_PUBLISHED, NOW - DAY);
+    struct kb_search_result r = search_sorted("قمة المناخ", KB_SEARCH_NEWEST);
+    assert_int_equal(r.n, 2);
+    assert_int_equal(r.hits[0].id, recent);
+    assert_int_equal(r.hits[1].id, old);
+    kb_search_result_release(&r);
+}
+
+/* ---- the query language ------------------------------------------------------------------ */
+
+static void test_phrase_exclusion_prefix(void **state)
+{
+    (void)state;
+    int64_t together = live("لقاء دبلوماسي", "<p>استقبل وزير الخارجية نظيره في العاصمة.</p>");
+    int64_t apart = live("جولة إقليمية", "<p>بدأ الوزير جولة تشمل الخارجية والداخلية.</p>");
+    assert_true(finds("\"وزير الخارجية\"", together));
+    assert_false(finds("\"وزير الخارجية\"", apart));
+    assert_true(finds("«وزير الخارجية»", together));
+
+    int64_t china = live("محادثات تجارية", "<p>تناولت المحادثات بين روسيا والصين ملف الطاقة.</p>");
+    int64_t alone = live("صادرات الطاقة", "<p>ارتفعت صادرات روسيا من الطاقة هذا العام.</p>");
+    assert_true(finds("روسيا الطاقة", china));
+    assert_false(finds("روسيا الطاقة -الصين", china));
+    assert_true(finds("روسيا الطاقة -الصين", alone));
+
+    int64_t econ = put("economy", "مؤشرات النمو", NULL, "<p>تحسنت المؤشرات الاقتصادية.</p>",
+                       KB_STATUS_PUBLISHED, NOW - 2 * DAY);
+    assert_true(finds("المؤشرات الاقتص*", econ));
+}
+
+static void test_filters(void **state)
+{
+    (void)state;
+    int64_t econ = put("economy", "أسعار القمح", NULL, "<p>ارتفعت أسعار القمح في الأسواق.</p>",
+                       KB_STATUS_PUBLISHED, NOW - 5 * DAY); /* 2024-11-08 */
+    int64_t pol = put("politics", "القمح والسياسة", NULL, "<p>صار القمح ورقة سياسية.</p>",
+                      KB_STATUS_PUBLISHED, NOW - DAY); /* 2024-11-12 */
+    assert_true(finds("القمح section:economy", econ));
+    assert_false(finds("القمح section:economy", pol));
+    assert_true(finds("القمح section:اقتصاد", econ)); /* the display name works too */
+    assert_true(finds("القمح from:2024-11-10", pol));
+    assert_false(finds("القمح from:2024-11-10", econ));
+    assert_true(finds("القمح to:2024-11-08", econ)); /* `to` is inclusive */
+    assert_false(finds("القمح to:2024-11-08", pol));
+    assert_true(finds("القمح from:٢٠٢٤-١١-٠١ to:2024-11-30", econ));
+
+    /* An unknown section: nothing searched, said so. */
+    struct kb_search_result r = search("القمح section:nowhere");
+    assert_true(r.unknown_section);
+    assert_int_equal(r.n, 0);
+    kb_search_result_release(&r);
+    /* A malformed filter is words, not an error. */
+    r = search("القمح from:2024-13-45");
+    assert_null(r.query.from.year ? "set" : NULL);
+    kb_search_result_release(&r);
+}
+
+static void test_nothing_searchable(void **state)
+{
+    (void)state;
+    live("خبر عن المطر", "<p>هطل المطر بغزارة.</p>");
+    static const char *const qs[] = {"-المطر", "",      "   ",  "section:politics",
+                                     "*",      "- - -", "\"\"", "\"   \""};
+    for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+        struct kb_search_result r = search(qs[i]);
+        assert_false(r.searched);
+        assert_int_equal(r.n, 0);
+        kb_search_result_release(&r);
+    }
+}
+
+static void test_any_word_fallback(void **state)
+{
+    (void)state;
+    int64_t id = live("افتتاح مكتبة عامة", "<p>افتتحت البلدية مكتبة عامة جديدة.</p>");
+    struct kb_search_result r = search("مكتبة غواصة");
+    assert_true(r.any);
+    assert_true(found(&r, id));
+    kb_search_result_release(&r);
+}
+
+/* ---- hostile input ------------------------------------------------------------------------ */
+
+/* The MATCH expression outside its strings holds only our operators. */
+static void assert_safe_match(const char *q, size_t n)
+{
+    struct kb_search_query pq;
+    kb_search_query_parse(q, n, &pq);
+    assert_true(pq.nparts <= KB_SEARCH_MAX_PARTS);
+    for (enum kb_search_join j = KB_SEARCH_ALL; j <= KB_SEARCH_ANY; j++) {
+        struct kb_buf m;
+        kb_buf_init(&m, 1 << 20);
+        kb_search_query_match(&pq, j, &m);
+        const char *s = kb_buf_cstr(&m);
+        bool in = false;
+        for (size_t i = 0; s[i]; i++) {
+            if (s[i] == '"') {
+                in = !in;
+                continue;
+            }
+            if (!in && !strchr("()* ANDORT", s[i]))
+                fail_msg("'%c' outside a string in %s", s[i], s);
+        }
+        assert_false(in);
+        kb_buf_release(&m);
+    }
+    kb_search_query_release(&pq);
+}
+
+static void hostile_one(const char *q, size_t n)
+{
+    assert_safe_match(q, n);
+    struct kb_search_result r;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_engine_search(F->s, &F->conf->site, q, n, KB_SEARCH_RELEVANCE, 1, 20, NOW, &r, &d) != 0)
+        fail_msg("hostile query failed: %s", d.msg);
+    kb_search_result_release(&r);
+
+    char *z = kb_strndup(q, n); /* the page and the API see a C string */
+    struct kb_search_params p = {.q = z, .page = "1"};
+    struct kb_page pg;
+    kb_page_init(&pg);
+    assert_int_equal(kb_pages_search(F->s, &F->conf->site, &p, NOW, &pg, &d), 0);
+    assert_int_equal(pg.status, 200);
+    assert_non_null(strstr(kb_buf_cstr(&pg.body), "</html>"));
+    kb_page_release(&pg);
+    kb_page_init(&pg);
+    assert_int_equal(kb_pages_api_search(F->s, &F->conf->site, &p, NOW, &pg, &d), 0);
+    assert_int_equal(pg.status, 200);
+    json_error_t je;
+    json_t *doc = json_loads(kb_buf_cstr(&pg.body), 0, &je);
+    assert_non_null(doc);
+    assert_true(json_is_array(json_object_get(doc, "hits")));
+    json_decref(doc);
+    kb_page_release(&pg);
+    free(z);
+}
+
+static void test_hostile_queries(void **state)
+{
+    (void)state;
+    live("خبر للاختبار", "<p>نص عادي عن الاختبار والقياس.</p>");
+    static const char *const qs[] = {
+        "\"",
+        "\"\"\"",
+        "-",
+        "--",
+        "-\"",
+        "*",
+        "**",
+        "***a",
+        "a*b*",
+        "NEAR(",
+        "NEAR(a b)",
+        "^",
+        "^الاختبار",
+        ":",
+        "headline:خبر",
+        "body_text:x",
+        "(",
+        ")",
+        "a OR b",
+        "AND",
+        "NOT",
+        "a NOT",
+        "{headline}:x",
+        "\"a\" + \"b\"",
+        "'",
+        "الاختبار\"",
+        "\"الاختبار",
+        "-الاختبار*",
+        "section:",
+        "from:",
+        "to:2024-02-30",
+        "section:\"x\"",
+        "\\",
+        "%00",
+        "٫٬",
+        "#وسم_عربي",
+        "a@b.c",
+        "http://x.y/z?q=1",
+    };
+    for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+        hostile_one(qs[i], strlen(qs[i]));
+
+    /* NUL bytes and invalid UTF-8 */
+    static const char nul[] = "الاختبار\0NEAR(\0\"";
+    hostile_one(nul, sizeof(nul) - 1);
+    static const char bad[] = "\xff\xfe\xc0\xafالاختبار\xed\xa0\x80\xe2\x80";
+    hostile_one(bad, sizeof(bad) - 1);
+
+    /* 10 KB, and 1,000 terms */
+    char *big = malloc(10 * 1024 + 1);
+    for (size_t i = 0; i < 10 * 1024; i++)
+        big[i] = "ab \"-*(:^"[i % 9];
+    big[10 * 1024] = '\0';
+    hostile_one(big, 10 * 1024);
+    struct kb_buf many;
+    kb_buf_init(&many, 1 << 20);
+    for (int i = 0; i < 1000; i++)
+        kb_buf_addf(&many, "%sكلمة%d ", i % 3 ? "" : "-", i);
+    hostile_one(kb_buf_cstr(&many), many.n);
+    struct kb_search_query pq;
+    kb_search_query_parse(kb_buf_cstr(&many), many.n, &pq);
+    assert_int_equal(pq.nparts, KB_SEARCH_MAX_PARTS);
+    assert_true(pq.dropped > 0 || pq.truncated);
+    kb_search_query_release(&pq);
+    kb_buf_release(&many);
+    free(big);
+}
+
+/* ---- the index follows the articles --------------------------------------------------------- */
+
+static void test_index_follows_writes(void **state)
+{
+    (void)state;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    int64_t id = live("سباق القوارب الشراعية", "<p>انطلق السباق من الميناء القديم.</p>");
+    assert_true(finds("الشراعية", id));
+
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(F->s, id, &a, &d), 0);
+    kb_set_str(&a.headline, "سباق الدراجات الجبلية");
+    assert_int_equal(kb_store_article_put(F->s, &a, &d), 0);
+    assert_false(finds("الشراعية", id));
+    assert_true(finds("الدراجات", id));
+
+    /* A rolled-back update leaves the index as it was. */
+    assert_int_equal(kb_store_begin(F->s, &d), 0);
+    kb_set_str(&a.headline, "سباق الخيول العربية");
+    assert_int_equal(kb_store_article_put(F->s, &a, &d), 0);
+    kb_store_rollback(F->s);
+    assert_true(finds("الدراجات", id));
+    assert_false(finds("الخيول", id));
+    kb_article_release(&a);
+
+    /* A rolled-back insert leaves nothing behind. */
+    assert_int_equal(kb_store_begin(F->s, &d), 0);
+    int64_t ghost = live("مقال سيختفي عن الفلك", "<p>الكواكب والنجوم.</p>");
+    assert_true(finds("الفلك", ghost)); /* visible inside the transaction */
+    kb_store_rollback(F->s);
+    assert_int_equal(total("الفلك"), 0);
+
+    /* Unpublishing and deleting take the article out of the results. */
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(F->s, id, &a, &d), 0);
+    a.status = KB_STATUS_UNPUBLISHED;
+    assert_int_equal(kb_store_article_put(F->s, &a, &d), 0);
+    assert_false(finds("الدراجات", id));
+    a.status = KB_STATUS_PUBLISHED;
+    assert_int_equal(kb_store_article_put(F->s, &a, &d), 0);
+    assert_true(finds("الدراجات", id));
+    kb_article_release(&a);
+    assert_int_equal(kb_store_article_delete(F->s, id, &d), 0);
+    assert_int_equal(total("الدراجات"), 0);
+
+    /* Drafts and scheduled articles are never found. */
+    put("politics", "مسودة عن البراكين", NULL, "<p>نص.</p>", KB_STATUS_DRAFT, 0);
+    put("politics", "خبر مجدول عن البراكين", NULL, "<p>نص.</p>", KB_STATUS_SCHEDULED, NOW + DAY);
+    assert_int_equal(total("البراكين"), 0);
+}
+
+static void test_reindex(void **state)
+{
+    (void)state;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    int64_t id = live("معرض الكتاب الدولي", "<p>افتتح المعرض أبوابه للزوار.</p>");
+    size_t before = total("الكتاب");
+    assert_int_equal(kb_store_search_rebuild(F->s, &d), 0);
+    assert_int_equal(total("الكتاب"), before);
+    assert_true(finds("المعرض", id));
+    /* Inside a caller's transaction, too. */
+    assert_int_equal(kb_store_begin(F->s, &d), 0);
+    assert_int_equal(kb_store_search_rebuild(F->s, &d), 0);
+    assert_int_equal(kb_store_commit(F->s, &d), 0);
+    assert_true(finds("المعرض", id));
+}
+
+/* ---- what a reader sees -----------------------------------------------------------------------
+ */
+
+static void test_marks_reader_spelling(void **state)
+{
+    (void)state;
+    int64_t id =
+        live("ندوة فكرية", "<p>ناقشت الندوة مستقبل <strong>الدِّيمُقْرَاطِيَّة</strong> في المنطقة "
+                           "&amp; التحديات.</p>");
+    struct kb_search_result r = search("الديمقراطية");
+    assert_true(found(&r, id));
+    for (size_t i = 0; i < r.n; i++)
+        if (r.hits[i].id == id) {
+            assert_non_null(strstr(r.hits[i].snippet, "\x01الدِّيمُقْرَاطِيَّة\x02"));
+            assert_null(strstr(r.hits[i].snippet, "<strong>"));
+        }
+    kb_search_result_release(&r);
+
+    struct kb_search_params p = {.q = "الديمقراطية"};
+    struct kb_page pg;
+    kb_page_init(&pg);
+    struct kb_diag d;
+    assert_int_equal(kb_pages_search(F->s, &F->conf->site, &p, NOW, &pg, &d), 0);
+    const char *html = kb_buf_cstr(&pg.body);
+    assert_non_null(strstr(html, "dir=\"rtl\""));
+    assert_non_null(strstr(html, "<mark>الدِّيمُقْرَاطِيَّة</mark>"));
+    assert_non_null(strstr(html, "&amp; التحديات"));
+    assert_non_null(strstr(html, "noindex"));
+    kb_page_release(&pg);
+}
+
+static void test_page_count_and_pagination(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 25; i++) {
+        char h[64];
+        snprintf(h, sizeof(h), "مهرجان الموسيقى اليوم %d", i);
+        live(h, "<p>فعاليات المهرجان مستمرة.</p>");
+    }
+    struct kb_search_params p = {.q = "مهرجان"};
+    struct kb_page pg;
+    kb_page_init(&pg);
+    struct kb_diag d;
+    assert_int_equal(kb_pages_search(F->s, &F->conf->site, &p, NOW, &pg, &d), 0);
+    const char *html = kb_buf_cstr(&pg.body);
+    assert_non_null(strstr(html, "25 نتيجة"));
+    assert_non_null(strstr(html, "rel=\"next\""));
+    assert_non_null(strstr(html, "صفحة 1 من 2"));
+    kb_page_release(&pg);
+
+    p.page = "2";
+    kb_page_init(&pg);
+    assert_int_equal(kb_pages_search(F->s, &F->conf->site, &p, NOW, &pg, &d), 0);
+    assert_non_null(strstr(kb_buf_cstr(&pg.body), "rel=\"prev\""));
+    assert_non_null(strstr(kb_buf_cstr(&pg.body), "start=\"21\""));
+    kb_page_release(&pg);
+
+    p.q = "غواصة -مهرجان";
+    kb_page_init(&pg);
+    assert_int_equal(kb_pages_search(F->s, &F->conf->site, &p, NOW, &pg, &d), 0);
+    assert_non_null(strstr(kb_buf_cstr(&pg.body), "search-suggestions"));
+    kb_page_release(&pg);
+}
+
+static void test_api_json(void **state)
+{
+    (void)state;
+    int64_t id = live("افتتاح جسر جديد", "<p>افتتح الجسر الجديد فوق النهر.</p>");
+    struct kb_search_params p = {.q = "الجسر", .per_page = "5"};
+    struct kb_page pg;
+    kb_page_init(&pg);
+    struct kb_diag d;
+    assert_int_equal(kb_pages_api_search(F->s, &F->conf->site, &p, NOW, &pg, &d), 0);
+    assert_int_equal(pg.status, 200);
+    json_error_t je;
+    json_t *doc = json_loads(kb_buf_cstr(&pg.body), 0, &je);
+    assert_non_null(doc);
+    assert_string_equal(json_string_value(json_object_get(doc, "query")), "الجسر");
+    assert_int_equal(json_integer_value(json_object_get(doc, "total")), 1);
+    json_t *h = json_array_get(json_object_get(doc, "hits"), 0);
+    assert_int_equal(json_integer_value(json_object_get(h, "id")), id);
+    assert_string_equal(json_string_value(json_object_get(h, "headline")), "افتتاح جسر جديد");
+    assert_non_null(strstr(json_string_value(json_object_get(h, "snippet")), "<mark>الجسر</mark>"));
+    assert_true(json_is_number(json_object_get(h, "score")));
+    assert_string_equal(json_string_value(json_object_get(h, "published")),
+                        "2024-11-12T13:00:00+03:00");
+    assert_non_null(strstr(json_string_value(json_object_get(h, "url")), "/politics/"));
+    json_decref(doc);
+    kb_page_release(&pg);
+
+    p.page = "abc";
+    kb_page_init(&pg);
+    assert_int_equal(kb_pages_api_search(F->s, &F->conf->site, &p, NOW, &pg, &d), 0);
+    assert_int_equal(pg.status, 400);
+    kb_page_release(&pg);
+}
+
+static void test_count_format(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t n;
+        const char *ar;
+    } cases[] = {{0, "لا نتائج"},    {1, "نتيجة واحدة"}, {2, "نتيجتان"},   {3, "3 نتائج"},
+                 {10, "10 نتائج"},   {11, "11 نتيجة"},   {99, "99 نتيجة"}, {100, "100 نتيجة"},
+                 {103, "103 نتائج"}, {111, "111 نتيجة"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct kb_buf b;
+        kb_buf_init(&b, 256);
+        kb_search_count_format(&b, cases[i].n, "ar");
+        assert_string_equal(kb_buf_cstr(&b), cases[i].ar);
+        kb_buf_release(&b);
+    }
+    struct kb_buf b;
+    kb_buf_init(&b, 256);
+    kb_search_count_format(&b, 12, "en");
+    assert_string_equal(kb_buf_cstr(&b), "12 results");
+    kb_buf_release(&b);
+}
+
+static void test_html_text(void **state)
+{
+    (void)state;
+    struct kb_buf b;
+    kb_buf_init(&b, 4096);
+    const char *html = "<p>أ&amp;ب <a href=\"/x\">رابط</a></p><p>سطر&#1575;&#x628;\x01</p>a<b";
+    kb_search_html_text(&b, html, strlen(html));
+    assert_string_equal(kb_buf_cstr(&b), "\nأ&ب رابط\n\nسطراب \na<b");
+    kb_buf_release(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_variant_pairs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_headline_outranks_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sort_newest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_phrase_exclusion_prefix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nothing_searchable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_any_word_fallback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_queries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_follows_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_marks_reader_spelling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_count_and_pagination, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_json, setup, teardown),
+        cmocka_unit_test(test_count_format),
+        cmocka_unit_test(test_html_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
