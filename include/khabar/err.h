@@ -30,6 +30,7 @@ enum kb_err {
     KB_ETOOBIG = -7,   /* an input exceeds its documented limit */
     KB_ECONFLICT = -8, /* a concurrent change won */
     KB_EINTERNAL = -9, /* a bug: an invariant did not hold */
+    KB_EPERM = -10,    /* the user's role may not do this */
 };
 
 /* What went wrong, for a human.  Every field is optional; `line` and `offset` are 0 when

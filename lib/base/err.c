@@ -70,6 +70,8 @@ const char *kb_err_str(int code)
         return "conflict";
     case KB_EINTERNAL:
         return "internal error";
+    case KB_EPERM:
+        return "not allowed";
     }
     return "unknown error";
 }

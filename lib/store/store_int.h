@@ -63,6 +63,10 @@ int64_t kb_store_now(const struct kb_store *s);
 int kb_store_sqlite_open(const char *path, enum kb_store_mode mode, struct kb_store **out,
                          struct kb_diag *d);
 
+/* The connection of a SQLite store, NULL for another backend: for the store's other SQLite
+ * files (newsroom_sqlite.c), which run their statements on it. */
+struct sqlite3 *kb_store_sqlite_db(struct kb_store *s);
+
 /* The SQLite migrations, in order: step i brings the schema from version i to i + 1. */
 extern const char *const kb_store_sqlite_migrations[];
 extern const int kb_store_sqlite_nmigrations;

@@ -1098,3 +1098,8 @@ static const struct kb_store_ops sqlite_ops = {
     .search = sq_search,
     .search_rebuild = sq_search_rebuild,
 };
+
+sqlite3 *kb_store_sqlite_db(struct kb_store *s)
+{
+    return s && s->ops == &sqlite_ops ? ss_of(s)->db : NULL;
+}
