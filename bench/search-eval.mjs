@@ -20,7 +20,7 @@ if (!bin || !arcdPath || !work) {
   console.error('usage: node search-eval.mjs KHABAR_BIN ARCD_JSON WORKDIR');
   process.exit(2);
 }
-const W_HEADLINE = Number(process.env.KB_BENCH_W_HEADLINE || 3.0);
+const W_HEADLINE = Number(process.env.KB_BENCH_W_HEADLINE || 4.0);
 const W_BODY = Number(process.env.KB_BENCH_W_BODY || 1.0);
 
 const arcd = JSON.parse(fs.readFileSync(arcdPath, 'utf8'));

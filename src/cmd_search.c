@@ -134,7 +134,7 @@ int cmd_search(int argc, char **argv)
         else if (r.unknown_section)
             kb_buf_addf(&out, "no section '%s'\n", r.query.section);
         kb_search_count_format(&out, r.total, conf->site.language);
-        kb_buf_adds(&out, r.any ? " (no article has every word; these have some)\n" : "\n");
+        kb_buf_adds(&out, r.fallback ? " (no article has every word; these have some)\n" : "\n");
         for (size_t i = 0; i < r.n; i++) {
             const struct kb_search_hit *h = &r.hits[i];
             kb_buf_addf(&out, "%zu. ", (r.page - 1) * r.per_page + i + 1);

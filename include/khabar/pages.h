@@ -147,11 +147,14 @@ struct kb_search_result {
     enum kb_search_sort sort;
     bool searched;        /* the query held something to search for */
     bool unknown_section; /* section: named no section (nothing was searched) */
-    bool any;             /* no article had every word: these have some (ranked by BM25) */
+    bool any;             /* matched on any word (relevance, or the fallback) */
+    bool fallback;        /* sorted by date, no article had every word: these have some */
 };
 
 /* Search live articles for what a reader typed (any bytes; never an error for the query
- * itself): every word first, any word when that finds nothing and there are several.
+ * itself).  KB_SEARCH_RELEVANCE: articles with any of the words, BM25-ranked;
+ * KB_SEARCH_NEWEST: articles with every word, newest first, or with any word when none has
+ * them all.
  * per_page is clamped to 1..KB_SEARCH_MAX_LIMIT.  Fails only when the store does.  Release
  * `out` with kb_search_result_release. */
 KB_MUST_CHECK int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char *q,

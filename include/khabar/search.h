@@ -108,7 +108,7 @@ void kb_search_query_format(const struct kb_search_query *q, enum kb_search_form
 /* Largest `limit` of one search. */
 #define KB_SEARCH_MAX_LIMIT 100
 /* BM25 column weights: headline, lede, body (docs/search.md says why). */
-#define KB_SEARCH_W_HEADLINE 3.0
+#define KB_SEARCH_W_HEADLINE 4.0
 #define KB_SEARCH_W_LEDE 2.0
 #define KB_SEARCH_W_BODY 1.0
 

@@ -4,8 +4,9 @@
  *
  * A query is parsed (search.h), its filters resolved against the site (section slug or
  * display name; from/to dates at the site's time zone, `to` inclusive), and run through the
- * store: first for articles holding every word; when none does and there is more than one
- * word, for articles holding any of them, ranked by BM25 (the page says so).  Nothing a
+ * store.  Sorted by relevance, articles holding any of the words are ranked by BM25 (those
+ * with more and rarer words first); sorted by date, only articles holding every word are
+ * listed — or, when none does, those holding some of them (the page says so).  Nothing a
  * reader types is an error: a query with nothing searchable, an unknown section or no
  * matches is a 200 page saying so with suggestions (the query without its filters, without
  * its exclusions).
@@ -79,13 +80,15 @@ int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char 
 
     struct kb_buf m;
     kb_buf_init(&m, 16 * KB_SEARCH_MAX_INPUT);
-    size_t npos = kb_search_query_match(&r.query, KB_SEARCH_ALL, &m);
+    enum kb_search_join join = sort == KB_SEARCH_RELEVANCE ? KB_SEARCH_ANY : KB_SEARCH_ALL;
+    size_t npos = kb_search_query_match(&r.query, join, &m);
     r.searched = npos > 0;
+    r.any = join == KB_SEARCH_ANY && npos > 1;
     int rc = 0;
     if (r.searched && !r.unknown_section && !kb_buf_err(&m)) {
         rq.match = kb_buf_cstr(&m);
         rc = kb_store_search(s, &rq, &r.hits, &r.n, &r.total, d);
-        if (rc == 0 && r.total == 0 && npos > 1) {
+        if (rc == 0 && r.total == 0 && npos > 1 && join == KB_SEARCH_ALL) {
             kb_buf_reset(&m);
             (void)kb_search_query_match(&r.query, KB_SEARCH_ANY, &m);
             kb_search_hits_free(r.hits, r.n);
@@ -93,6 +96,7 @@ int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char 
             r.n = 0;
             rq.match = kb_buf_cstr(&m);
             r.any = true;
+            r.fallback = true;
             rc = kb_store_search(s, &rq, &r.hits, &r.n, &r.total, d);
         }
     }
@@ -360,7 +364,7 @@ int kb_pages_search(struct kb_store *s, const struct kb_site *site,
     } else {
         kb_buf_adds(&b, "<p class=\"search-count\" role=\"status\">");
         kb_search_count_format(&b, r.total, site->language);
-        if (r.any)
+        if (r.fallback)
             kb_buf_adds(&b, en ? " — no article has every word; these have some of them"
                                : " — لا مقال يحوي كل الكلمات، وهذه تحوي بعضها");
         kb_buf_adds(&b, "</p>\n");

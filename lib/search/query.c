@@ -269,6 +269,27 @@ static int count_term(void *ctx, int flags, const char *term, size_t n, size_t s
     return 0;
 }
 
+/* Question words, with and without و: in a query that has other words they only add noise
+ * ("كم عدد سكان القاهرة" is about القاهرة).  The analyzer's stop list has most of them
+ * bare; this catches the rest (كم, وماذا, ...) at query time only, so a query of nothing
+ * but "كم" still finds "كم".  Compared after normalization, so أين and اين are one. */
+static bool interrogative(const struct kb_search_part *p)
+{
+    static const char *const words[] = {"ماذا",   "متي",   "اين",  "كيف",  "كم",   "لماذا",
+                                        "هل",     "وماذا", "ومتي", "واين", "وكيف", "وكم",
+                                        "ولماذا", "وهل",   "ما",   "وما",  "من",   "ومن"};
+    if (p->kind != KB_SEARCH_WORD || p->excluded)
+        return false;
+    struct kb_buf b;
+    kb_buf_init(&b, 4 * strlen(p->text) + 16);
+    kb_normalize(&b, p->text, strlen(p->text));
+    bool hit = false;
+    for (size_t i = 0; !hit && i < sizeof(words) / sizeof(words[0]); i++)
+        hit = strcmp(kb_buf_cstr(&b), words[i]) == 0;
+    kb_buf_release(&b);
+    return hit;
+}
+
 static bool searchable(const struct kb_search_part *p)
 {
     size_t terms = 0;
@@ -293,12 +314,19 @@ static void add_fts_string(struct kb_buf *out, const struct kb_search_part *p)
 size_t kb_search_query_match(const struct kb_search_query *q, enum kb_search_join join,
                              struct kb_buf *out)
 {
-    bool ok[KB_SEARCH_MAX_PARTS];
-    size_t npos = 0, nneg = 0;
+    bool ok[KB_SEARCH_MAX_PARTS], question[KB_SEARCH_MAX_PARTS];
+    size_t npos = 0, nneg = 0, nquestion = 0;
     for (size_t i = 0; i < q->nparts; i++) {
         ok[i] = searchable(&q->parts[i]);
+        question[i] = ok[i] && interrogative(&q->parts[i]);
         if (ok[i])
             q->parts[i].excluded ? nneg++ : npos++;
+        nquestion += question[i];
+    }
+    if (nquestion && nquestion < npos) { /* question words only when nothing else is left */
+        for (size_t i = 0; i < q->nparts; i++)
+            ok[i] = ok[i] && !question[i];
+        npos -= nquestion;
     }
     if (npos == 0)
         return 0;

@@ -294,9 +294,39 @@ static void test_any_word_fallback(void **state)
 {
     (void)state;
     int64_t id = live("افتتاح مكتبة عامة", "<p>افتتحت البلدية مكتبة عامة جديدة.</p>");
+    int64_t both = live("مكتبة في غواصة", "<p>مكتبة صغيرة على متن غواصة قديمة.</p>");
+    /* By relevance: any word, the article with both first. */
     struct kb_search_result r = search("مكتبة غواصة");
     assert_true(r.any);
+    assert_false(r.fallback);
+    assert_int_equal(r.hits[0].id, both);
     assert_true(found(&r, id));
+    kb_search_result_release(&r);
+    /* By date: every word; any word only when no article has them all. */
+    r = search_sorted("مكتبة غواصة", KB_SEARCH_NEWEST);
+    assert_false(r.any);
+    assert_int_equal(r.n, 1);
+    kb_search_result_release(&r);
+    r = search_sorted("مكتبة طائرة", KB_SEARCH_NEWEST);
+    assert_true(r.fallback);
+    assert_true(found(&r, id));
+    kb_search_result_release(&r);
+}
+
+static void test_question_words(void **state)
+{
+    (void)state;
+    int64_t id = live("افتتاح متحف الفنون", "<p>افتتح المتحف أبوابه أمس.</p>");
+    live("كم محركا تصنع الشركة", "<p>وكم تبلغ قيمة المحركات؟</p>");
+    /* Question words add nothing when there are other words... */
+    struct kb_search_result r = search("كم وماذا افتتح متحف الفنون؟");
+    assert_int_equal(r.total, 1);
+    assert_int_equal(r.hits[0].id, id);
+    kb_search_result_release(&r);
+    /* ...and are searched when they are all there is. */
+    r = search("كم");
+    assert_true(r.searched);
+    assert_int_equal(r.total, 1);
     kb_search_result_release(&r);
 }
 
@@ -642,6 +672,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_searchable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_any_word_fallback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_question_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_follows_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
