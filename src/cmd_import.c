@@ -276,7 +276,7 @@ static int import_jsonl(int argc, char **argv)
         }
         if (opts.mode == KB_IMPORT_SKIP_BAD && !opts.dry_run && rep.created + rep.updated)
             fprintf(stderr,
-                    "khabar: import: the whole batches before the error were written "
+                    "khabar: import: the lines before the error were written "
                     "(%zu created, %zu updated)\n",
                     rep.created, rep.updated);
         else
