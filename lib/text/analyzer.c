@@ -307,7 +307,9 @@ static bool is_proclitic(uint32_t c)
 }
 
 /* Letters an alternate must keep after its proclitics are removed. */
+#ifndef ALT_MIN
 #define ALT_MIN 3
+#endif
 
 static int emit_arabic(struct an *a, const struct item *it, size_t n)
 {
@@ -377,25 +379,29 @@ static int emit_latin(struct an *a, const struct item *it, size_t n, bool letter
     size_t tn = 0;
     size_t s = it[0].s, e = it[n - 1].e;
     if (!letters) {
-        /* A number: ٫ is the decimal point; ٬ groups thousands; a comma followed by
-         * exactly three digits groups thousands too, unless a decimal point came first. */
-        bool point = false;
+        /* A number: ٫ is the decimal point and ٬ groups thousands; then a comma followed
+         * by exactly three digits groups thousands too, unless a decimal point came first.
+         * The comma rule runs on the digits as they will be written (after ٬ is gone),
+         * so a written number reads back the same. */
+        char d[TERM_BYTES];
+        size_t dn = 0;
         for (size_t i = 0; i < n; i++) {
             uint32_t c = it[i].cp;
-            if (c == 0x066C)
-                continue;
-            if (c == 0x066B)
-                c = '.';
-            if (c == '.')
+            if (c != 0x066C)
+                d[dn++] = c == 0x066B ? '.' : (char)c;
+        }
+        bool point = false;
+        for (size_t i = 0; i < dn; i++) {
+            if (d[i] == '.')
                 point = true;
-            if (c == ',' && !point) {
-                size_t d = 0;
-                while (i + 1 + d < n && it[i + 1 + d].cls == C_DIG)
-                    d++;
-                if (d == 3)
+            if (d[i] == ',' && !point) {
+                size_t k = 0;
+                while (i + 1 + k < dn && d[i + 1 + k] >= '0' && d[i + 1 + k] <= '9')
+                    k++;
+                if (k == 3)
                     continue;
             }
-            t[tn++] = (char)c;
+            t[tn++] = d[i];
         }
         return a->fn(a->ctx, 0, t, tn, s, e);
     }

@@ -21,7 +21,12 @@
 
 /* Letters a suffix may leave behind, at least.  Lucene uses 2; 3 keeps بيان, مكان, علي
  * and عمان whole (measured in docs/analyzer.md). */
+#ifndef SINGLE_PASS /* measurement knob: Lucene's one pass */
+#define SINGLE_PASS 0
+#endif
+#ifndef SUFFIX_MIN
 #define SUFFIX_MIN 3
+#endif
 
 #define ALEF 0x0627
 #define LAM 0x0644
@@ -160,7 +165,7 @@ void kb_stem_ar(uint32_t *w, size_t *np)
                 name = kb_stem_ar_is_name(w, n);
             }
         }
-        if (name || n == before)
+        if (name || n == before || SINGLE_PASS)
             break;
     }
     *np = n;
