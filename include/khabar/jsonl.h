@@ -84,6 +84,7 @@ enum kb_jsonl_shape {
 /* Parse one line as an article record (docs/jsonl.md).  Two shapes are accepted:
  *  - product.md's article JSON (recognised by "headline" or "body_html"), read through
  *    kb_article_from_json; its "id" is the exporting site's and is not kept as ours;
+ *    body_html goes through kb_html_sanitize (sanitize.h), as every stored body must;
  *  - the corpus form of ../shared/data/ant: id, source, category, url, title, lede, byline,
  *    published (ISO 8601), body with one paragraph a line (each becomes an escaped <p>);
  *    published_raw is ignored.  A category known from the corpus (internationalNews, sport,

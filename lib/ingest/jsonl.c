@@ -25,6 +25,7 @@
 #include <lzma.h>
 #include <zlib.h>
 #include "khabar/jsonl.h"
+#include "khabar/sanitize.h"
 #include "khabar/text.h"
 #include "khabar/utf8.h"
 
@@ -664,6 +665,26 @@ out:
     return rc;
 }
 
+static int sanitize_body(struct kb_article *a, struct kb_diag *d)
+{
+    struct kb_buf clean;
+    kb_buf_init(&clean, KB_MAX_BODY + 1);
+    struct kb_diag why;
+    kb_diag_clear(&why);
+    int rc = kb_html_sanitize(a->body_html, strlen(a->body_html), &clean, &why);
+    if (rc == 0 && kb_buf_err(&clean))
+        rc = KB_ETOOBIG;
+    if (rc) {
+        kb_buf_release(&clean);
+        return kb_diag_set(d, rc, "body_html", "%s",
+                           why.msg[0] ? why.msg : "is longer than the limit once sanitized");
+    }
+    free(a->body_html);
+    a->body_html = clean.n ? kb_buf_detach(&clean, NULL) : NULL;
+    kb_buf_release(&clean);
+    return 0;
+}
+
 static int parse_object(const json_t *obj, struct kb_article *a, enum kb_jsonl_shape *shape,
                         struct kb_diag *d)
 {
@@ -682,6 +703,9 @@ static int parse_object(const json_t *obj, struct kb_article *a, enum kb_jsonl_s
         a->id = 0;
         a->updated = 0;
         a->updated_offset = 0;
+        /* The renderer emits body_html as stored: what comes from a file is untrusted. */
+        if (a->body_html && (rc = sanitize_body(a, d)))
+            return rc;
     } else if ((rc = from_corpus(obj, a, d))) {
         return rc;
     }

@@ -421,6 +421,16 @@ static void test_product_shape(void **state)
     assert_int_equal(a.id, 0);
     parse_ok("{\"headline\":\"ع\",\"body_html\":\"<p>ن</p>\"}", &a, NULL);
     assert_null(a.external_id);
+
+    /* A body from a file is untrusted: it is sanitized before anything stores it. */
+    parse_ok("{\"headline\":\"ع\",\"body_html\":\"<p onclick=x()>ن<script>alert(1)</script></p>"
+             "<a href='javascript:x'>رابط</a>\"}",
+             &a, NULL);
+    assert_null(strstr(a.body_html, "script"));
+    assert_null(strstr(a.body_html, "onclick"));
+    assert_null(strstr(a.body_html, "javascript"));
+    assert_non_null(strstr(a.body_html, "<p>ن</p>"));
+    assert_non_null(strstr(a.body_html, "رابط"));
     kb_article_release(&a);
 }
 
