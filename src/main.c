@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"search", cmd_search, "search the live articles: QUERY [--json] [--limit N]"},
     {"reindex", cmd_reindex, "rebuild the search index"},
     {"config", cmd_config, "read or change the site's settings (name, time zone, dates...)"},
+    {"user", cmd_user, "newsroom users: add NAME --role ROLE, list, passwd, disable"},
+    {"token", cmd_token, "API tokens: create --user NAME, revoke ID"},
 };
 
 static void usage(FILE *f)

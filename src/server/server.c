@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../cmd.h"
+#include "admin.h"
 #include "cache.h"
 #include "khabar/feed_pages.h"
 #include "khabar/pages.h"
@@ -94,6 +95,7 @@ struct request {
     size_t bytes;
     bool headers_seen, answered, too_long;
     char method[12];
+    struct srv_admin_req *admin; /* the newsroom answers this one (admin.c) */
     char uri[]; /* as received, cut at MAX_URI */
 };
 
@@ -151,6 +153,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         if (n > 0)
             (void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line));
     }
+    srv_admin_req_free(rq->admin);
     free(rq);
     *req_cls = NULL;
 }
@@ -743,7 +746,11 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     struct srv_entry *e = entry_from_page(&p, kind);
     kb_page_release(&p);
     /* The news sitemap's 48-hour window moves with the clock, not only with the data. */
-    ret = send_entry(x, e, cacheable ? k : NULL, gen, r == R_NEWS_SITEMAP ? now + 300 : 0);
+    /* Until the next scheduled article goes live, at the latest (admin.c's scheduler). */
+    int64_t expires = r == R_NEWS_SITEMAP ? now + 300 : 0, due = srv_scheduler_next();
+    if (due && (!expires || due < expires))
+        expires = due;
+    ret = send_entry(x, e, cacheable ? k : NULL, gen, expires);
     kb_buf_release(&key);
     kb_buf_release(&origin); /* after the last use of `site`, which may point into it */
     return ret;
@@ -874,6 +881,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
          * once MHD has the whole request, which keeps the connection alive. */
         rq->headers_seen = true;
         snprintf(rq->method, sizeof(rq->method), "%s", method);
+        if (!rq->too_long && (rq->admin = srv_admin_claim(c, method, rq->uri)))
+            return MHD_YES; /* its body, capped, comes in the next calls */
         int refuse = 0;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
@@ -887,6 +896,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_YES;
         rq->answered = true;
         return send_error(&x, refuse);
+    }
+    if (rq->admin) {
+        if (*upload_data_size > 0) {
+            bool fits = srv_admin_feed(rq->admin, upload_data, *upload_data_size);
+            *upload_data_size = 0;
+            if (fits)
+                return MHD_YES;
+            rq->answered = true;
+            return send_error(&x, 413);
+        }
+        rq->answered = true;
+        struct worker *w = worker_get(x.srv);
+        if (!worker_ready(w, srv_cache_generation(x.srv->cache)))
+            return send_error(&x, 500);
+        struct srv_admin_env env = {c, w->store, x.srv->cache, &rq->status, &rq->bytes};
+        return srv_admin_answer(rq->admin, &env);
     }
     if (*upload_data_size > 0) { /* a body nobody announced: refuse it */
         rq->answered = true;
@@ -1113,6 +1138,7 @@ int srv_run(const struct srv_config *cfg)
     srv.have_version = kb_store_data_version(srv.watch_store, &srv.data_version, NULL) == 0;
     pthread_t watcher;
     bool watching = pthread_create(&watcher, NULL, watch, &srv) == 0;
+    struct srv_scheduler *scheduler = srv_scheduler_start(cfg->db_path, srv.cache);
 
     unsigned flags = MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES
                          ? MHD_USE_EPOLL_INTERNAL_THREAD
@@ -1156,6 +1182,7 @@ int srv_run(const struct srv_config *cfg)
     pthread_mutex_unlock(&srv.watch_lock);
     if (watching)
         pthread_join(watcher, NULL);
+    srv_scheduler_stop(scheduler);
 
     for (struct worker *w = srv.workers, *next; w; w = next) {
         next = w->next;
