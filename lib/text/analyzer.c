@@ -78,6 +78,8 @@ uint32_t kb_an_fold(uint32_t cp, uint32_t *raw)
     if (cp < 0x80) {
         if (cp >= 'A' && cp <= 'Z')
             cp |= 0x20;
+        if (cp == 0)
+            cp = ' '; /* NUL separates (0 means "deleted" here) */
         return *raw = cp;
     }
     if ((cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || cp == 0x0640)

@@ -7,7 +7,7 @@
  * thread's stays reachable until the process ends).  Porter2 is not idempotent
  * ("agreed" → "agre" → "agr"), and the analyzer promises that analyzing a term gives the
  * term back, so the stemmer is applied until the word stops changing (two rounds at most in
- * practice; capped at 8).
+ * practice, one per letter for words like "eeeee").
  */
 #include <libstemmer.h>
 #include <pthread.h>
@@ -50,7 +50,9 @@ size_t kb_stem_en(const char *word, size_t n, char *out)
     struct sb_stemmer *s = stemmer();
     if (!s)
         return n;
-    for (int round = 0; round < 8; round++) {
+    /* A round that changes the word shortens it (or, once, turns y into i), so n + 2 rounds
+     * always reach the fixed point: "eeeee" loses one e per round. */
+    for (size_t round = 0, rounds = n + 2; round < rounds; round++) {
         const sb_symbol *r = sb_stemmer_stem(s, (const sb_symbol *)out, (int)n);
         int len = sb_stemmer_length(s);
         if (!r || len < 0 || (size_t)len > n)

@@ -484,6 +484,7 @@ static void test_idempotent(void **state)
         "سياراتهم ومشروباتهن والمدرسون بالمدارس للطالبات فالمهندسين كالمعلمات اللبنانيين",
         "The agreed generously conditional abilities Ukraine's troops were running 3.5bn",
         "https://www.aa.com.tr/ar/%D8%A7 #عاصي_الحلاني ١٬٠٠٠٫٥ 1,23,456 ﷺ ﷲ ﺍﻟﻌﺮﺏ",
+        "eeQeeeeeeeeeeeeeee happily generalizations", /* Porter2 needs many rounds here */
     };
     struct idem id = {0};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
@@ -542,6 +543,15 @@ static void test_hostile(void **state)
     memcpy(longw + 130, " قال", 7);
     longw[137] = '\0';
     assert_string_equal(terms(longw, KB_ANALYZE_QUERY), "قال"); /* 65 letters: not indexed */
+
+    /* NUL separates words (it is not a deleted mark). */
+    struct got g3;
+    memset(&g3, 0, sizeof(g3));
+    static const char nul[] = "وزير\0قال";
+    g3.text = nul;
+    g3.text_n = sizeof(nul) - 1;
+    assert_int_equal(kb_analyze(nul, sizeof(nul) - 1, KB_ANALYZE_QUERY, collect_fn, &g3), 0);
+    assert_string_equal(g3.s, "وزير قال");
 
     /* 20,000 repetitions cross many windows; every word is still seen once. */
     const char *unit = "وزير قال ";
