@@ -171,7 +171,8 @@ describe('feeds, sitemaps and structured data', () => {
         assert.equal(e.published, Math.floor(a.at / 1000), `${a.slug}: published time`);
         assert.match(e.content[0], /رابط داخلي/, 'full content by default');
         assert.match(e.content[0], new RegExp(`href="${base}/politics/"`), 'links in the body are absolute');
-        assert.match(e.content[0], /a\]\]>b/, '"]]>" in a body survives');
+        // import jsonl sanitizes body_html, which escapes '>' in text: either form is the text "a]]>b".
+        assert.match(e.content[0], /a\]\](>|&gt;)b/, '"]]>" in a body survives');
       }
       assert.equal(f.entries[0].author, 'سارة أحمد');
       assert.deepEqual(
