@@ -279,6 +279,17 @@ static const char *const arabic_words[] = {
     "عمن",
     "فيما",
     "إذما",
+    /* questions, written apart or joined (not كم: lib/search keeps "how many" searchable
+     * on its own, and leaves it out beside other words) */
+
+    "بماذا",
+    "لمن",
+    "ماهو",
+    "ماهي",
+    "ماهى",
+    "أيهما",
+    "ايهما",
+    "أيهم",
     /* auxiliaries */
     "كان",
     "كانت",
@@ -303,6 +314,11 @@ static const char *const arabic_words[] = {
     "مازالت",
     "بات",
     "أمسى",
+    "تم",
+    "تمت",
+    "يتم",
+    "ال",
+    "اللتي",
     "أضحى",
     /* ى written ي, ي written ى, ة written ه and ه written ة: common in news text */
     "فى",
