@@ -18,7 +18,8 @@
 static void usage(FILE *f)
 {
     fputs("usage: khabar [--db PATH] import page-text [options] FILE...\n"
-          "       khabar [--db PATH] import jsonl [options] FILE|-   (see import jsonl --help)\n\n"
+          "       khabar [--db PATH] import jsonl [options] FILE|-   (see import jsonl --help)\n"
+          "       khabar [--db PATH] import wxr [options] FILE       (see import wxr --help)\n\n"
           "Import article pages saved as text (section, reading time, headline, lede, photo\n"
           "alt and caption, date, body, source line, Discover rail).  The Discover rail is\n"
           "recognised and reported, never imported as body.  Unknown sections are created.\n"
@@ -296,6 +297,92 @@ static int import_jsonl(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* ---- import wxr ---------------------------------------------------------------------- */
+
+static void usage_wxr(FILE *f)
+{
+    fputs("usage: khabar [--db PATH] import wxr [--dry-run] [-q] FILE\n\n"
+          "Import a WordPress export (WXR 1.0-1.2): categories become sections, posts become\n"
+          "articles and pages go to the section \"pages\" (صفحات); authors become bylines,\n"
+          "tags, excerpts (the lede), featured images (as remote URLs) and publication dates\n"
+          "with the site's time zone are kept.  Items are keyed by their old URL: importing\n"
+          "the same file again changes nothing.  All or nothing: malformed XML (the message\n"
+          "names the line) writes nothing.  See docs/wxr.md.\n\n"
+          "options:\n"
+          "  --dry-run    do everything, report the counts, then write nothing\n"
+          "  -q, --quiet  print only the summary\n",
+          f);
+}
+
+static int import_wxr(int argc, char **argv)
+{
+    struct jsonl_ui ui = {.tty = isatty(STDERR_FILENO), .shown = -1};
+    struct kb_import_opts opts = {.progress = jsonl_progress, .progress_ctx = &ui};
+    bool quiet = false;
+    const char *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--dry-run") == 0) {
+            opts.dry_run = true;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--") == 0 && i + 1 < argc && !file) {
+            file = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            cmd_error("import", a, "unknown option (see khabar import wxr --help)");
+            return EXIT_USAGE;
+        } else if (file) {
+            cmd_error("import", "wxr", "one FILE at a time");
+            return EXIT_USAGE;
+        } else {
+            file = a;
+        }
+    }
+    if (!file) {
+        cmd_error("import", "wxr", "no FILE given");
+        usage_wxr(stderr);
+        return EXIT_USAGE;
+    }
+    struct kb_store *s;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_store_open(cmd_db_path, KB_STORE_CREATE, &s, &d) != 0) {
+        cmd_error_store("import", &d);
+        return EXIT_FAIL;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct kb_import_report rep;
+    int rc = kb_engine_import_wxr(s, file, &opts, &rep, &d);
+    kb_store_close(s);
+    double secs = seconds_since(&t0);
+    if (ui.tty && ui.shown >= 0)
+        fputc('\n', stderr);
+    if (rc) {
+        cmd_error_diag("import", file, &d);
+        fprintf(stderr, "khabar: import: nothing was written\n");
+        return EXIT_FAIL;
+    }
+    printf("%s%zu created, %zu updated, %zu unchanged, %zu skipped\n",
+           opts.dry_run ? "dry run, nothing written: " : "", rep.created, rep.updated,
+           rep.unchanged, rep.skipped);
+    print_reasons(stdout, &rep);
+    if (rep.nwarnings) {
+        printf("warnings:\n");
+        struct kb_import_report w = {.nreasons = rep.nwarnings};
+        memcpy(w.reasons, rep.warnings, sizeof(w.reasons));
+        print_reasons(stdout, &w);
+    }
+    if (!quiet) {
+        size_t done = rep.created + rep.updated + rep.unchanged;
+        printf("%zu items from %s (%zu authors, %zu categories, %zu tags declared), %zu sections "
+               "created, %.2f s (%.0f items/s)\n",
+               rep.records, file, rep.authors, rep.categories, rep.tags, rep.sections_created, secs,
+               secs > 0 ? (double)done / secs : 0.0);
+    }
+    return EXIT_OK;
+}
+
 int cmd_import(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -316,6 +403,13 @@ int cmd_import(int argc, char **argv)
         }
         return import_jsonl(argc - 1, argv + 1);
     }
-    cmd_error("import", argv[1], "unknown format (this build imports: page-text, jsonl)");
+    if (strcmp(argv[1], "wxr") == 0) {
+        if (cmd_wants_help(argc - 1, argv + 1)) {
+            usage_wxr(stdout);
+            return EXIT_OK;
+        }
+        return import_wxr(argc - 1, argv + 1);
+    }
+    cmd_error("import", argv[1], "unknown format (this build imports: page-text, jsonl, wxr)");
     return EXIT_USAGE;
 }

@@ -63,6 +63,11 @@ struct kb_import_report {
     size_t nreasons;  /* entries used in reasons[]; further reasons are counted under
                          the last entry, "other" */
     struct kb_import_skip reasons[KB_IMPORT_MAX_REASONS];
+    /* WXR imports: things noted that did not stop an item (lines are the items' lines),
+     * and what the channel declared. */
+    size_t nwarnings;
+    struct kb_import_skip warnings[KB_IMPORT_MAX_REASONS];
+    size_t authors, categories, tags; /* wp:author, wp:category, wp:tag entries read */
 };
 
 /* Import pages saved as text (pagetext.h).  On failure `failed_file` (when non-NULL) points
@@ -93,5 +98,20 @@ KB_MUST_CHECK int kb_engine_import_pagetext(struct kb_store *s, const char *cons
 KB_MUST_CHECK int kb_engine_import_jsonl(struct kb_store *s, const char *path,
                                          const struct kb_import_opts *opts,
                                          struct kb_import_report *report, struct kb_diag *d);
+
+/* Import a WordPress export (wxr.h, docs/wxr.md) in two streaming passes: the first
+ * collects authors (login → display name, for bylines) and attachments (id → URL, alt,
+ * caption, for featured images), the second writes sections (one per category), posts
+ * and pages (pages in the section "pages", صفحات) inside ONE transaction.  Items are keyed
+ * by their old URL (link, else guid) as external_id: a re-import updates or leaves them
+ * unchanged.  Items not imported (attachments, private and trashed posts, other post
+ * types, empty content, a link repeated in the file) are counted in report->skipped with
+ * their reasons; they do not fail the import.  Malformed XML, a document that is not a
+ * WordPress export, or a document type declaration is KB_EINVAL with d->line and the
+ * reason: everything is rolled back.  opts->dry_run: the transaction is rolled back at
+ * the end (exact counts, nothing written).  opts->mode, limit and batch are ignored. */
+KB_MUST_CHECK int kb_engine_import_wxr(struct kb_store *s, const char *path,
+                                       const struct kb_import_opts *opts,
+                                       struct kb_import_report *report, struct kb_diag *d);
 
 #endif

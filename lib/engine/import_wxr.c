@@ -1,0 +1,525 @@
+/*
+ * import_wxr.c — `khabar import wxr`: a WordPress export into the store (docs/wxr.md).
+ *
+ * Two streaming passes over the file (wxr.h).  Pass one writes nothing: it collects the
+ * authors (login → display name) and the attachments (id → URL, alt text, caption), the
+ * only things an item points at that may come after it in the file.  Pass two runs inside
+ * one transaction: categories become sections, posts and pages become articles keyed by
+ * their old URL (external_id), created, updated or left unchanged.
+ *
+ * Memory: constant in the posts; the two tables grow with the authors and attachments
+ * (a few hundred bytes each), sorted after pass one and searched by bisection.
+ *
+ * Invariants: nothing is committed unless the whole file was read without an XML error
+ * (all-or-nothing); a dry run always rolls back; a link seen earlier in the same file is
+ * never written twice, so re-importing the same file changes nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "khabar/engine.h"
+#include "khabar/wxr.h"
+
+#define PROGRESS_EVERY 64
+#define SECTION_MEMO 512
+
+struct media {
+    int64_t id;
+    char *src, *alt, *caption;
+};
+
+struct author {
+    char *login, *name;
+};
+
+struct memo {
+    char *key;  /* the category's nicename as written */
+    char *slug; /* the store's section slug */
+};
+
+struct run {
+    struct kb_store *s;
+    struct kb_import_report *rep;
+    struct media *media;
+    size_t nmedia, capmedia;
+    struct author *authors;
+    size_t nauthors, capauthors;
+    struct memo memo[SECTION_MEMO];
+    size_t nmemo;
+    /* links seen in this file: sorted insertion would be O(n²); a hash set of 64-bit
+     * hashes, as in import_jsonl.c */
+    uint64_t *keys;
+    size_t capkeys, nkeys;
+};
+
+static int cmp_media(const void *a, const void *b)
+{
+    const struct media *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_author(const void *a, const void *b)
+{
+    const struct author *x = a, *y = b;
+    return strcmp(x->login, y->login);
+}
+
+static uint64_t key_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    return h ? h : 1;
+}
+
+/* true when `key` was already seen */
+static bool key_seen(struct run *r, const char *key)
+{
+    if ((r->nkeys + 1) * 2 > r->capkeys) {
+        size_t cap = r->capkeys ? r->capkeys * 2 : 1024;
+        uint64_t *k = kb_calloc(cap, sizeof(*k));
+        for (size_t i = 0; i < r->capkeys; i++) {
+            if (!r->keys[i])
+                continue;
+            size_t j = r->keys[i] & (cap - 1);
+            while (k[j])
+                j = (j + 1) & (cap - 1);
+            k[j] = r->keys[i];
+        }
+        free(r->keys);
+        r->keys = k;
+        r->capkeys = cap;
+    }
+    uint64_t h = key_hash(key);
+    size_t j = h & (r->capkeys - 1);
+    while (r->keys[j]) {
+        if (r->keys[j] == h)
+            return true;
+        j = (j + 1) & (r->capkeys - 1);
+    }
+    r->keys[j] = h;
+    r->nkeys++;
+    return false;
+}
+
+static void note(struct kb_import_skip *v, size_t *nv, const char *reason, unsigned long line)
+{
+    struct kb_import_skip *e = NULL;
+    for (size_t i = 0; i < *nv && !e; i++)
+        if (strcmp(v[i].reason, reason) == 0)
+            e = &v[i];
+    if (!e) {
+        if (*nv < KB_IMPORT_MAX_REASONS) {
+            e = &v[(*nv)++];
+            snprintf(e->reason, sizeof(e->reason), "%s", reason);
+        } else {
+            e = &v[KB_IMPORT_MAX_REASONS - 1];
+            snprintf(e->reason, sizeof(e->reason), "other");
+        }
+    }
+    if (e->count < KB_IMPORT_REASON_LINES)
+        e->lines[e->count] = line;
+    e->count++;
+}
+
+static void skipped(struct run *r, const char *reason, unsigned long line)
+{
+    r->rep->skipped++;
+    note(r->rep->reasons, &r->rep->nreasons, reason, line);
+}
+
+static void warn(struct run *r, const char *reason, unsigned long line)
+{
+    note(r->rep->warnings, &r->rep->nwarnings, reason, line);
+}
+
+/* ---- pass one ---------------------------------------------------------------------- */
+
+static int collect(struct run *r, struct kb_wxr_reader *rd, struct kb_diag *d)
+{
+    struct kb_wxr_entry e;
+    int k;
+    while ((k = kb_wxr_next(rd, &e, d)) > 0) {
+        if (k == KB_WXR_AUTHOR && e.author.login[0]) {
+            if (r->nauthors == r->capauthors) {
+                r->capauthors = r->capauthors ? r->capauthors * 2 : 16;
+                r->authors = kb_realloc(r->authors, r->capauthors * sizeof(*r->authors));
+            }
+            r->authors[r->nauthors].login = kb_strdup(e.author.login);
+            r->authors[r->nauthors].name =
+                kb_strdup(e.author.display_name[0] ? e.author.display_name : e.author.login);
+            r->nauthors++;
+        } else if (k == KB_WXR_ITEM && !strcmp(e.item.post_type, "attachment") && e.item.post_id &&
+                   e.item.attachment_url[0]) {
+            if (r->nmedia == r->capmedia) {
+                r->capmedia = r->capmedia ? r->capmedia * 2 : 64;
+                r->media = kb_realloc(r->media, r->capmedia * sizeof(*r->media));
+            }
+            struct media *m = &r->media[r->nmedia++];
+            m->id = e.item.post_id;
+            m->src = kb_strdup(e.item.attachment_url);
+            m->alt = e.item.image_alt[0] ? kb_strdup(e.item.image_alt) : NULL;
+            m->caption = e.item.excerpt[0] ? kb_strdup(e.item.excerpt) : NULL;
+        }
+    }
+    if (k < 0)
+        return k;
+    if (r->media)
+        qsort(r->media, r->nmedia, sizeof(*r->media), cmp_media);
+    if (r->authors)
+        qsort(r->authors, r->nauthors, sizeof(*r->authors), cmp_author);
+    return 0;
+}
+
+static const struct media *find_media(struct run *r, int64_t id)
+{
+    struct media key = {.id = id};
+    return id && r->media ? bsearch(&key, r->media, r->nmedia, sizeof(key), cmp_media) : NULL;
+}
+
+static const char *find_author(struct run *r, const char *login)
+{
+    struct author key = {.login = (char *)login};
+    const struct author *a =
+        r->authors ? bsearch(&key, r->authors, r->nauthors, sizeof(key), cmp_author) : NULL;
+    return a ? a->name : login;
+}
+
+/* ---- sections ---------------------------------------------------------------------- */
+
+/* The store slug of the category (nicename `key`, display name `name`), created when
+ * missing.  *created is set when a section was added. */
+static int section_for(struct run *r, const char *key, const char *name, char **slug,
+                       struct kb_diag *d)
+{
+    for (size_t i = 0; i < r->nmemo; i++) {
+        if (strcmp(r->memo[i].key, key) == 0) {
+            *slug = kb_strdup(r->memo[i].slug);
+            return 0;
+        }
+    }
+    struct kb_buf dec;
+    kb_buf_init(&dec, KB_MAX_SECTION_SLUG * 4);
+    kb_wxr_percent_decode(&dec, key);
+    struct kb_section sec = {0};
+    int rc = KB_ENOTFOUND;
+    if (dec.n && !kb_buf_err(&dec))
+        rc = kb_store_section_get(r->s, kb_buf_cstr(&dec), &sec, d);
+    if (rc == KB_ENOTFOUND) {
+        struct kb_section want = {.slug = (char *)kb_buf_cstr(&dec),
+                                  .name = (char *)(name && *name ? name : kb_buf_cstr(&dec)),
+                                  .position = 1000};
+        struct kb_diag why;
+        kb_diag_clear(&why);
+        if (dec.n && !kb_buf_err(&dec) && kb_section_validate(&want, &why) == 0) {
+            rc = kb_store_section_put(r->s, &want, &why);
+            if (rc == 0) {
+                kb_set_str(&sec.slug, want.slug);
+                r->rep->sections_created++;
+            } else if (rc == KB_EEXISTS) { /* the name belongs to another section: use it */
+                rc = kb_store_section_get(r->s, want.name, &sec, d);
+            }
+        }
+        if (rc == KB_ENOTFOUND || rc == KB_EINVAL) {
+            struct kb_section probe = {0};
+            const char *nm = name && *name ? name : "غير مصنف";
+            bool existed = kb_store_section_get(r->s, nm, &probe, NULL) == 0;
+            kb_section_release(&probe);
+            rc = kb_store_section_ensure(r->s, nm, &sec, d);
+            if (rc == 0 && !existed)
+                r->rep->sections_created++;
+        }
+    }
+    kb_buf_release(&dec);
+    if (rc == 0) {
+        if (r->nmemo < SECTION_MEMO) {
+            r->memo[r->nmemo].key = kb_strdup(key);
+            r->memo[r->nmemo].slug = kb_strdup(sec.slug);
+            r->nmemo++;
+        }
+        *slug = kb_strdup(sec.slug);
+    }
+    kb_section_release(&sec);
+    return rc;
+}
+
+/* ---- pass two ---------------------------------------------------------------------- */
+
+static bool same_str(const char *x, const char *y)
+{
+    if (!x || !*x)
+        return !y || !*y;
+    return y && strcmp(x, y) == 0;
+}
+
+static bool same_content(const struct kb_article *a, const struct kb_article *old)
+{
+    if (a->status != old->status || a->published != old->published ||
+        a->published_offset != old->published_offset || a->ntags != old->ntags)
+        return false;
+    const char *const pairs[][2] = {
+        {a->section.slug, old->section.slug},
+        {a->headline, old->headline},
+        {a->lede, old->lede},
+        {a->byline, old->byline},
+        {a->source, old->source},
+        {a->image.src, old->image.src},
+        {a->image.alt, old->image.alt},
+        {a->image.caption, old->image.caption},
+        {a->body_html, old->body_html},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+        if (!same_str(pairs[i][0], pairs[i][1]))
+            return false;
+    for (size_t i = 0; i < a->ntags; i++) { /* as sets: the store may order them */
+        bool found = false;
+        for (size_t k = 0; k < old->ntags && !found; k++)
+            found = same_str(a->tags[i], old->tags[k]);
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static void image_clear(struct kb_image *im)
+{
+    free(im->src);
+    free(im->alt);
+    free(im->caption);
+    free(im->credit);
+    free(im->copyright);
+    memset(im, 0, sizeof(*im));
+}
+
+/* Write one article.  Returns 0, a validation error (the item is skipped), or a fatal one. */
+static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
+{
+    int64_t existing = 0;
+    bool created = true;
+    int rc;
+    if (a->external_id) {
+        rc = kb_store_article_find_external(r->s, a->external_id, &existing, d);
+        if (rc && rc != KB_ENOTFOUND)
+            return rc;
+        created = rc == KB_ENOTFOUND;
+        kb_diag_clear(d);
+    }
+    if (!created) {
+        struct kb_article old;
+        kb_article_init(&old);
+        rc = kb_store_article_get(r->s, existing, &old, d);
+        if (rc) {
+            kb_article_release(&old);
+            return rc;
+        }
+        /* the address readers know stays: the stored slug is kept */
+        kb_set_str(&a->slug, old.slug);
+        if (!a->language)
+            kb_set_str(&a->language, old.language);
+        bool same = same_content(a, &old);
+        kb_article_release(&old);
+        if (same) {
+            r->rep->unchanged++;
+            return 0;
+        }
+        a->id = existing;
+    }
+    rc = kb_store_article_put(r->s, a, d);
+    if (rc)
+        return rc;
+    if (created)
+        r->rep->created++;
+    else
+        r->rep->updated++;
+    return 0;
+}
+
+static void warn_notes(struct run *r, unsigned notes, unsigned long line)
+{
+    if (notes & KB_WXR_NOTE_SHORTCODE)
+        warn(r, "shortcode left out (gallery, embed, audio, video)", line);
+    if (notes & KB_WXR_NOTE_NO_GMT)
+        warn(r, "no post_date_gmt: post_date taken as UTC", line);
+    if (notes & KB_WXR_NOTE_UNTITLED)
+        warn(r, "no title: imported as \"بلا عنوان\"", line);
+    if (notes & KB_WXR_NOTE_CUT)
+        warn(r, "lede, tags or image text cut to their limits", line);
+    if (notes & KB_WXR_NOTE_NO_DATE)
+        warn(r, "published without any date: imported as a draft", line);
+    if (notes & KB_WXR_NOTE_SLUG)
+        warn(r, "post_name not usable as a slug: made from the title", line);
+}
+
+static int one_item(struct run *r, const struct kb_wxr_entry *e, const struct kb_import_opts *opts,
+                    struct kb_diag *d)
+{
+    const struct kb_wxr_item *it = &e->item;
+    bool page = !strcmp(it->post_type, "page");
+    if (!page && strcmp(it->post_type, "post") != 0) {
+        char reason[64];
+        if (!strcmp(it->post_type, "attachment"))
+            snprintf(reason, sizeof(reason), "attachment (its URL serves featured images)");
+        else
+            snprintf(reason, sizeof(reason), "post type %.40s", it->post_type);
+        skipped(r, reason, e->line);
+        return 0;
+    }
+    const struct media *m = find_media(r, it->thumbnail_id);
+    struct kb_wxr_media img = {0};
+    if (m) {
+        img.src = m->src;
+        img.alt = m->alt;
+        img.caption = m->caption;
+    }
+    struct kb_article a;
+    kb_article_init(&a);
+    unsigned notes = 0;
+    struct kb_diag why;
+    kb_diag_clear(&why);
+    const char *byline = it->creator[0] ? find_author(r, it->creator) : NULL;
+    int rc = kb_wxr_item_article(it, byline, m ? &img : NULL, &a, &notes, &why);
+    if (rc) {
+        skipped(r, why.msg[0] ? why.msg : "not imported", e->line);
+        kb_article_release(&a);
+        return 0;
+    }
+    if (it->thumbnail_id && !m)
+        warn(r, "featured image not in the file", e->line);
+    if (a.external_id && key_seen(r, a.external_id)) {
+        skipped(r, "same link as an earlier item", e->line);
+        kb_article_release(&a);
+        return 0;
+    }
+    char *slug = NULL;
+    if (page)
+        rc = section_for(r, "pages", "صفحات", &slug, d);
+    else if (it->ncats)
+        rc = section_for(r, it->cats[0].slug[0] ? it->cats[0].slug : it->cats[0].name,
+                         it->cats[0].name, &slug, d);
+    else
+        rc = section_for(r, "uncategorized", "غير مصنف", &slug, d);
+    if (rc) {
+        kb_article_release(&a);
+        return rc;
+    }
+    kb_set_str(&a.section.slug, slug);
+    free(slug);
+    rc = write_article(r, &a, &why);
+    if ((rc == KB_EINVAL || rc == KB_ETOOBIG) && !strncmp(why.field, "image", 5)) {
+        /* a featured image the model refuses (a URL with spaces...): the post without it */
+        warn(r, "featured image refused: imported without it", e->line);
+        image_clear(&a.image);
+        kb_diag_clear(&why);
+        rc = write_article(r, &a, &why);
+    }
+    if (rc == KB_EINVAL || rc == KB_ETOOBIG) {
+        char reason[64];
+        snprintf(reason, sizeof(reason), "bad %.56s", why.field[0] ? why.field : "article");
+        skipped(r, reason, e->line);
+        rc = 0;
+    } else if (rc) {
+        *d = why;
+        d->line = e->line;
+    } else {
+        warn_notes(r, notes, e->line);
+        if (opts->on_article)
+            opts->on_article(opts->on_article_ctx, "", &a, true, 0);
+    }
+    kb_article_release(&a);
+    return rc;
+}
+
+static int write_pass(struct run *r, struct kb_wxr_reader *rd, const struct kb_import_opts *opts,
+                      struct kb_diag *d)
+{
+    struct kb_wxr_entry e;
+    int k;
+    while ((k = kb_wxr_next(rd, &e, d)) > 0) {
+        int rc = 0;
+        if (k == KB_WXR_AUTHOR) {
+            r->rep->authors++;
+        } else if (k == KB_WXR_TAG) {
+            r->rep->tags++;
+        } else if (k == KB_WXR_CATEGORY) {
+            r->rep->categories++;
+            char *slug = NULL;
+            const char *key = e.term.slug[0] ? e.term.slug : e.term.name;
+            if (key[0])
+                rc = section_for(r, key, e.term.name, &slug, d);
+            free(slug);
+        } else if (k == KB_WXR_ITEM) {
+            r->rep->records++;
+            rc = one_item(r, &e, opts, d);
+            if (opts->progress && r->rep->records % PROGRESS_EVERY == 0)
+                opts->progress(opts->progress_ctx, (size_t)kb_wxr_bytes_in(rd),
+                               (size_t)kb_wxr_size(rd));
+        }
+        if (rc)
+            return rc;
+    }
+    if (k == 0 && opts->progress)
+        opts->progress(opts->progress_ctx, (size_t)kb_wxr_size(rd), (size_t)kb_wxr_size(rd));
+    return k;
+}
+
+static void run_free(struct run *r)
+{
+    for (size_t i = 0; i < r->nmedia; i++) {
+        free(r->media[i].src);
+        free(r->media[i].alt);
+        free(r->media[i].caption);
+    }
+    free(r->media);
+    for (size_t i = 0; i < r->nauthors; i++) {
+        free(r->authors[i].login);
+        free(r->authors[i].name);
+    }
+    free(r->authors);
+    for (size_t i = 0; i < r->nmemo; i++) {
+        free(r->memo[i].key);
+        free(r->memo[i].slug);
+    }
+    free(r->keys);
+}
+
+int kb_engine_import_wxr(struct kb_store *s, const char *path, const struct kb_import_opts *opts,
+                         struct kb_import_report *report, struct kb_diag *d)
+{
+    static const struct kb_import_opts none = {0};
+    if (!opts)
+        opts = &none;
+    struct kb_diag tmp;
+    if (!d)
+        d = &tmp;
+    kb_diag_clear(d);
+    struct kb_import_report rep = {0};
+    struct run r = {.s = s, .rep = &rep};
+    struct kb_wxr_reader *rd = NULL;
+    int rc = kb_wxr_open(path, &rd, d);
+    if (rc == 0)
+        rc = collect(&r, rd, d);
+    if (rc == 0)
+        rc = kb_wxr_rewind(rd, d);
+    if (rc == 0) {
+        rc = kb_store_begin(s, d);
+        if (rc == 0) {
+            rc = write_pass(&r, rd, opts, d);
+            if (rc == 0 && !opts->dry_run)
+                rc = kb_store_commit(s, d);
+            if (rc || opts->dry_run)
+                kb_store_rollback(s);
+        }
+    }
+    if (rc) { /* nothing was written: the counts say what was read, not what went in */
+        rep.created = rep.updated = rep.unchanged = 0;
+        rep.sections_created = 0;
+    }
+    kb_wxr_close(rd);
+    run_free(&r);
+    if (report)
+        *report = rep;
+    return rc;
+}
