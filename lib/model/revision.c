@@ -226,10 +226,10 @@ void kb_diff_blocks(const char *a, const char *b, struct kb_diff_op **ops_out, s
                 add_op(&ops, &n, &cap, KB_DIFF_SAME, X[i]);
                 i++;
                 j++;
-            } else if (j < rb && (i == ra || L[i * w + j + 1] >= L[(i + 1) * w + j])) {
-                add_op(&ops, &n, &cap, KB_DIFF_ADD, Y[j++]);
+            } else if (i < ra && (j == rb || L[(i + 1) * w + j] >= L[i * w + j + 1])) {
+                add_op(&ops, &n, &cap, KB_DIFF_DEL, X[i++]); /* deletions first */
             } else {
-                add_op(&ops, &n, &cap, KB_DIFF_DEL, X[i++]);
+                add_op(&ops, &n, &cap, KB_DIFF_ADD, Y[j++]);
             }
         }
         free(L);

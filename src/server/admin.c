@@ -42,6 +42,7 @@ struct srv_admin_req {
     char *path; /* decoded later; the raw target without its query */
     char *query;
     struct kb_buf body;
+    size_t dropped; /* bytes past the cap */
 };
 
 /* ---- claiming ------------------------------------------------------------------------ */
@@ -87,10 +88,23 @@ struct srv_admin_req *srv_admin_claim(struct MHD_Connection *c, const char *meth
     return r;
 }
 
+size_t srv_admin_cap(const struct srv_admin_req *r)
+{
+    return r->body.max;
+}
+
 bool srv_admin_feed(struct srv_admin_req *r, const char *data, size_t n)
 {
-    kb_buf_add(&r->body, data, n);
-    return kb_buf_err(&r->body) == 0;
+    if (!kb_buf_err(&r->body))
+        kb_buf_add(&r->body, data, n);
+    if (kb_buf_err(&r->body))
+        r->dropped += n;
+    return r->dropped <= 16 * r->body.max;
+}
+
+bool srv_admin_too_big(const struct srv_admin_req *r)
+{
+    return kb_buf_err(&r->body) != 0;
 }
 
 void srv_admin_req_free(struct srv_admin_req *r)

@@ -28,8 +28,14 @@ struct srv_admin_req;
  * when the request carries a session cookie or an Authorization header. */
 struct srv_admin_req *srv_admin_claim(struct MHD_Connection *c, const char *method,
                                       const char *uri);
-/* Append body bytes; false once the body passes its cap (answer 413). */
+/* The body cap of a claimed request (a Content-Length above it is answered 413 at once). */
+size_t srv_admin_cap(const struct srv_admin_req *r);
+/* Append body bytes.  Past the cap the rest is counted and dropped (answer 413 once the
+ * request is complete); false when even that passes 16 times the cap (close the
+ * connection). */
 bool srv_admin_feed(struct srv_admin_req *r, const char *data, size_t n);
+/* Did the body pass its cap? */
+bool srv_admin_too_big(const struct srv_admin_req *r);
 void srv_admin_req_free(struct srv_admin_req *r);
 
 struct srv_admin_env {

@@ -881,8 +881,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
          * once MHD has the whole request, which keeps the connection alive. */
         rq->headers_seen = true;
         snprintf(rq->method, sizeof(rq->method), "%s", method);
-        if (!rq->too_long && (rq->admin = srv_admin_claim(c, method, rq->uri)))
-            return MHD_YES; /* its body, capped, comes in the next calls */
+        if (!rq->too_long && (rq->admin = srv_admin_claim(c, method, rq->uri))) {
+            const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+            if (!len || strtoull(len, NULL, 10) <= srv_admin_cap(rq->admin))
+                return MHD_YES; /* its body, capped, comes in the next calls */
+            rq->answered = true; /* announced too big: refused before it is read */
+            return send_error(&x, 413);
+        }
         int refuse = 0;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
@@ -898,15 +903,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return send_error(&x, refuse);
     }
     if (rq->admin) {
-        if (*upload_data_size > 0) {
-            bool fits = srv_admin_feed(rq->admin, upload_data, *upload_data_size);
+        if (*upload_data_size > 0) { /* MHD cannot answer mid-body: count, then answer */
+            bool bearable = srv_admin_feed(rq->admin, upload_data, *upload_data_size);
             *upload_data_size = 0;
-            if (fits)
-                return MHD_YES;
-            rq->answered = true;
-            return send_error(&x, 413);
+            return bearable ? MHD_YES : MHD_NO;
         }
         rq->answered = true;
+        if (srv_admin_too_big(rq->admin))
+            return send_error(&x, 413);
         struct worker *w = worker_get(x.srv);
         if (!worker_ready(w, srv_cache_generation(x.srv->cache)))
             return send_error(&x, 500);

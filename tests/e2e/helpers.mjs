@@ -366,3 +366,54 @@ export function makePageText({ section = 'سياسة', headline, lede, date, par
   ];
   return lines.join('\n');
 }
+
+// ---- the newsroom (admin.test.mjs) -------------------------------------------------------
+
+/** `khabar user add NAME --role ROLE` with the password on stdin. */
+export function addUser(db, name, role, password) {
+  return runOk(['user', 'add', name, '--role', role], { db, input: `${password}\n` });
+}
+
+/**
+ * POST /admin/login as JSON: resolves {status, headers, json, cookie (the "name=value" pair
+ * for a Cookie header, or null), setCookie (the raw header), csrf}.
+ */
+export async function login(base, name, password) {
+  const res = await fetch(`${base}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  const json = await res.json();
+  const setCookie = res.headers.get('set-cookie');
+  return {
+    status: res.status,
+    headers: res.headers,
+    json,
+    setCookie,
+    cookie: setCookie ? setCookie.split(';')[0] : null,
+    csrf: json.csrf ?? null,
+  };
+}
+
+/**
+ * A request to the admin API with a session ({cookie, csrf}) or a token ({token}); `body`
+ * is sent as JSON.  Resolves {status, headers, json}.
+ */
+export async function api(base, method, path, { session, token, body, headers = {}, csrf } = {}) {
+  const h = { ...headers };
+  if (session?.cookie) h.Cookie = session.cookie;
+  const c = csrf === undefined ? session?.csrf : csrf;
+  if (c) h['X-CSRF-Token'] = c;
+  if (token) h.Authorization = `Bearer ${token}`;
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  const res = await fetch(base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = { raw: text };
+  }
+  return { status: res.status, headers: res.headers, json };
+}

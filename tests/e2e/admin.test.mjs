@@ -1,0 +1,358 @@
+// admin.test.mjs — the newsroom over HTTP against a real `khabar serve`: users from the
+// CLI, sign-in with HttpOnly/SameSite cookies, CSRF, tokens, every admin endpoint refusing
+// the unauthenticated (401), the wrong role (403) and a missing or wrong CSRF token (403),
+// the workflow per role, scheduling (not visible before its time, visible after), two
+// editors and the stale PATCH (409 with the changed fields), revisions and their diff,
+// trash, the sanitizer on the way in, and the failed-login rate limit (429).
+
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, test } from 'node:test';
+import { addUser, api, getText, login, pollUntil, rawExchange, run, runOk, startServer, tempWorkspace } from './helpers.mjs';
+
+const PW = 'كلمة-سر-طويلة-2024';
+let ws;
+let server;
+let base;
+const s = {}; // sessions by user name
+
+before(async () => {
+  ws = tempWorkspace('khabar-admin-');
+  runOk(['init'], { db: ws.db });
+  for (const [name, role] of [
+    ['admin1', 'admin'], ['ed1', 'editor'], ['ed2', 'editor'], ['au1', 'author'],
+    ['co1', 'contributor'], ['co2', 'contributor'], ['locked', 'author'],
+  ]) addUser(ws.db, name, role, PW);
+  server = await startServer(ws.db);
+  base = server.base;
+  for (const name of ['admin1', 'ed1', 'ed2', 'au1', 'co1', 'co2']) {
+    s[name] = await login(base, name, PW);
+    assert.equal(s[name].status, 200, `login ${name}: ${JSON.stringify(s[name].json)}`);
+  }
+  const r = await api(base, 'POST', '/api/v1/sections', { session: s.ed1, body: { slug: 'politics', name: 'سياسة' } });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+});
+
+after(async () => {
+  await server?.stop();
+  ws?.cleanup();
+});
+
+const article = (extra = {}) => ({
+  headline: `خبر من غرفة الأخبار ${Math.random().toString(36).slice(2, 8)}`,
+  lede: 'موجز قصير للخبر.',
+  section: 'politics',
+  body_html: '<p>الفقرة الأولى من الخبر.</p><h2>عنوان فرعي</h2><p>الفقرة الثانية.</p>',
+  ...extra,
+});
+
+async function create(who, extra) {
+  const r = await api(base, 'POST', '/api/v1/articles', { session: s[who], body: article(extra) });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return r.json;
+}
+
+test('user add refuses a short password with a clear message and stores nothing', () => {
+  const r = run(['user', 'add', 'shorty', '--role', 'author'], { db: ws.db, input: 'short\n' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /khabar: user: password: .*at least 10 characters/);
+  assert.doesNotMatch(runOk(['user', 'list'], { db: ws.db }).stdout, /shorty/);
+  const e = run(['user', 'add', 'empty', '--role', 'author'], { db: ws.db, input: '\n' });
+  assert.equal(e.status, 1);
+  assert.match(e.stderr, /password: is empty/);
+  assert.equal(run(['user', 'add', 'x', '--role', 'boss'], { db: ws.db, input: `${PW}\n` }).status, 2);
+});
+
+test('the session cookie is HttpOnly and SameSite=Strict, and the login gives a CSRF token', () => {
+  const c = s.ed1.setCookie;
+  assert.match(c, /^khabar_session=[A-Za-z0-9_-]{40,};/);
+  assert.match(c, /;\s*HttpOnly/i);
+  assert.match(c, /;\s*SameSite=Strict/i);
+  assert.match(c, /;\s*Path=\//);
+  assert.equal(typeof s.ed1.csrf, 'string');
+  assert.ok(s.ed1.csrf.length >= 40);
+  assert.equal(s.ed1.json.user.role, 'editor');
+});
+
+test('a wrong password is 401 and sets no cookie', async () => {
+  const r = await login(base, 'ed2', 'not the password at all');
+  assert.equal(r.status, 401);
+  assert.equal(r.setCookie, null);
+  assert.equal(r.json.error.code, 'bad_credentials');
+});
+
+const ENDPOINTS = [
+  ['POST', '/api/v1/articles', {}],
+  ['GET', '/api/v1/articles/1/revisions'],
+  ['PATCH', '/api/v1/articles/1', { headline: 'x' }],
+  ['DELETE', '/api/v1/articles/1'],
+  ['POST', '/api/v1/articles/1/restore'],
+  ['POST', '/api/v1/articles/1/revisions/1/restore'],
+  ['GET', '/api/v1/sections'],
+  ['POST', '/api/v1/sections', { slug: 'x', name: 'س' }],
+  ['PATCH', '/api/v1/sections/politics', { name: 'س' }],
+  ['DELETE', '/api/v1/sections/politics'],
+  ['GET', '/api/v1/sessions'],
+  ['GET', '/api/v1/session'],
+  ['POST', '/api/v1/media', {}],
+  ['POST', '/admin/logout'],
+];
+
+test('every admin endpoint without a session or token is 401 (JSON error)', async () => {
+  for (const [method, path, body] of ENDPOINTS) {
+    const r = await api(base, method, path, { body });
+    assert.equal(r.status, 401, `${method} ${path}`);
+    assert.equal(r.json.error.code, 'unauthenticated', `${method} ${path}`);
+  }
+  const bad = await api(base, 'POST', '/api/v1/articles', { token: 'kbt_not-a-real-token', body: article() });
+  assert.equal(bad.status, 401);
+  const forged = await fetch(`${base}/api/v1/session`, { headers: { Cookie: 'khabar_session=forged' } });
+  assert.equal(forged.status, 401);
+});
+
+test('every state-changing request with a session and a missing or wrong CSRF token is 403', async () => {
+  for (const [method, path, body] of ENDPOINTS) {
+    if (method === 'GET') continue;
+    for (const csrf of [null, 'wrong-token']) {
+      const r = await api(base, method, path, { session: s.admin1, body, csrf });
+      assert.equal(r.status, 403, `${method} ${path} csrf=${csrf}`);
+      assert.equal(r.json.error.code, 'csrf');
+    }
+  }
+  // Another session's token is not this session's.
+  const r = await api(base, 'POST', '/api/v1/articles', { session: s.ed1, csrf: s.ed2.csrf, body: article() });
+  assert.equal(r.status, 403);
+});
+
+test('wrong roles get 403', async () => {
+  let r = await api(base, 'POST', '/api/v1/sections', { session: s.co1, body: { slug: 'sports', name: 'رياضة' } });
+  assert.equal(r.status, 403);
+  r = await api(base, 'DELETE', '/api/v1/sections/politics', { session: s.au1 });
+  assert.equal(r.status, 403);
+  r = await api(base, 'POST', '/api/v1/articles', { session: s.co1, body: article({ status: 'published' }) });
+  assert.equal(r.status, 403);
+  const draft = await create('co1');
+  r = await api(base, 'PATCH', `/api/v1/articles/${draft.id}`, { session: s.co1, body: { status: 'published', version: draft.version } });
+  assert.equal(r.status, 403);
+  r = await api(base, 'PATCH', `/api/v1/articles/${draft.id}`, { session: s.co1, body: { status: 'review', version: draft.version } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(r.json.status, 'review');
+});
+
+test('create → publish → the article appears on the home page and at its URL', async () => {
+  const a = await create('ed1');
+  assert.equal(a.status, 'draft');
+  assert.equal(a.author.name, 'ed1');
+  assert.equal((await getText(`${base}${a.url}`)).status, 404, 'a draft is not public');
+  const r = await api(base, 'PATCH', `/api/v1/articles/${a.id}`, {
+    session: s.ed1, headers: { 'If-Match': `"v${a.version}"` }, body: { status: 'published' },
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(r.headers.get('etag'), `"v${r.json.version}"`);
+  assert.ok(await pollUntil(async () => (await getText(`${base}/`)).text.includes(a.headline)), 'on the home page');
+  assert.equal((await getText(`${base}${a.url}`)).status, 200);
+});
+
+test('a scheduled article is not visible before its time and is after it', async () => {
+  const when = new Date(Date.now() + 4000);
+  when.setMilliseconds(0);
+  const a = await create('ed1', { status: 'scheduled', published: when.toISOString().replace('.000Z', 'Z') });
+  assert.equal(a.status, 'scheduled');
+  // Fill the cache with the home page and ask for the article before its time.
+  assert.ok(!(await getText(`${base}/`)).text.includes(a.headline));
+  assert.equal((await getText(`${base}${a.url}`)).status, 404);
+  assert.ok(!(await getText(`${base}/politics/`)).text.includes(a.headline));
+  const seen = await pollUntil(async () => (await getText(`${base}/`)).text.includes(a.headline), { limitMs: 15_000, intervalMs: 200 });
+  assert.ok(seen, 'visible on the home page after its time');
+  assert.ok(Date.now() >= when.getTime() - 1000, 'not before its time');
+  assert.equal((await getText(`${base}${a.url}`)).status, 200);
+  assert.ok((await getText(`${base}/politics/`)).text.includes(a.headline));
+  const st = await api(base, 'GET', `/api/v1/articles/${a.id}`, { session: s.ed1 });
+  assert.equal(st.json.status, 'published');
+  // A scheduled time in the past is refused.
+  const past = await api(base, 'POST', '/api/v1/articles', { session: s.ed1, body: article({ status: 'scheduled', published: '2020-01-01T00:00:00Z' }) });
+  assert.equal(past.status, 422);
+  assert.equal(past.json.error.field, 'published');
+});
+
+test('two editors: the second, stale PATCH gets 409 with the changed fields and the current article', async () => {
+  const a = await create('ed1');
+  const v = a.version;
+  const first = await api(base, 'PATCH', `/api/v1/articles/${a.id}`, { session: s.ed1, body: { headline: 'عنوان المحرر الأول', version: v } });
+  assert.equal(first.status, 200);
+  const second = await api(base, 'PATCH', `/api/v1/articles/${a.id}`, { session: s.ed2, body: { lede: 'موجز المحرر الثاني', version: v } });
+  assert.equal(second.status, 409);
+  assert.equal(second.json.error.code, 'conflict');
+  assert.deepEqual(second.json.changed, ['headline']);
+  assert.equal(second.json.article.headline, 'عنوان المحرر الأول');
+  assert.equal(second.json.article.lede, a.lede, 'nothing of the stale save was stored');
+  const none = await api(base, 'PATCH', `/api/v1/articles/${a.id}`, { session: s.ed2, body: { lede: 'x' } });
+  assert.equal(none.status, 428, 'a PATCH without a version is refused');
+});
+
+test('a contributor cannot see another contributor\'s drafts', async () => {
+  const a = await create('co1');
+  const r = await api(base, 'GET', `/api/v1/articles/${a.id}`, { session: s.co2 });
+  assert.equal(r.status, 404);
+  const list = await api(base, 'GET', '/api/v1/articles?per_page=100', { session: s.co2 });
+  assert.equal(list.status, 200);
+  assert.ok(!list.json.articles.some((x) => x.id === a.id));
+  const own = await api(base, 'GET', '/api/v1/articles?status=draft&per_page=100', { session: s.co1 });
+  assert.ok(own.json.articles.some((x) => x.id === a.id));
+  const ed = await api(base, 'GET', `/api/v1/articles?author=co1&per_page=100`, { session: s.ed1 });
+  assert.ok(ed.json.articles.some((x) => x.id === a.id));
+  const patch = await api(base, 'PATCH', `/api/v1/articles/${a.id}`, { session: s.co2, body: { headline: 'x', version: a.version } });
+  assert.equal(patch.status, 404);
+});
+
+test('an author cannot publish while the setting is off, and can when it is on', async () => {
+  const a = await create('au1');
+  let r = await api(base, 'PATCH', `/api/v1/articles/${a.id}`, { session: s.au1, body: { status: 'published', version: a.version } });
+  assert.equal(r.status, 403);
+  runOk(['config', 'newsroom.authors_publish', '1'], { db: ws.db });
+  r = await api(base, 'PATCH', `/api/v1/articles/${a.id}`, { session: s.au1, body: { status: 'published', version: a.version } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  runOk(['config', 'newsroom.authors_publish', '0'], { db: ws.db });
+  const draft = await create('ed1');
+  r = await api(base, 'GET', `/api/v1/articles/${draft.id}`, { session: s.au1 });
+  assert.equal(r.status, 404, 'someone else\'s draft is not visible to an author');
+  const live = await create('ed1', { status: 'published' });
+  r = await api(base, 'PATCH', `/api/v1/articles/${live.id}`, { session: s.au1, body: { status: 'unpublished', version: live.version } });
+  assert.equal(r.status, 403, 'nor may an author unpublish someone else\'s article');
+});
+
+test('validation errors are 422 naming the field, with an Arabic message', async () => {
+  const r = await api(base, 'POST', '/api/v1/articles', { session: s.ed1, body: { section: 'politics', body_html: '<p>x</p>' } });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.code, 'invalid');
+  assert.equal(r.json.error.field, 'headline');
+  assert.match(r.json.error.message, /العنوان/);
+  const only = await api(base, 'POST', '/api/v1/articles', { session: s.ed1, body: article({ body_html: '<script>alert(1)</script>' }) });
+  assert.equal(only.status, 422, 'a body that is nothing but script is empty after cleaning');
+  assert.equal(only.json.error.field, 'body_html');
+  const big = await postRaw('/api/v1/articles', JSON.stringify(article({ body_html: `<p>${'ا'.repeat(3 << 20)}</p>` })));
+  assert.equal(big, 413, 'a body over 4 MB');
+  const announced = (await rawExchange(server.port, 'POST /api/v1/articles HTTP/1.1\r\nHost: x\r\n'
+    + `Cookie: ${s.ed1.cookie}\r\nX-CSRF-Token: ${s.ed1.csrf}\r\nContent-Type: application/json\r\n`
+    + 'Content-Length: 999999999\r\n\r\n')).toString('utf8');
+  assert.match(announced, /^HTTP\/1\.1 413 /, 'an announced length over the cap is refused before the body');
+});
+
+/** POST a body with node:http, chunked, and resolve the status. */
+function postRaw(path, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${path}`, {
+      method: 'POST',
+      // No Content-Length: chunked, so the server reads (and drops) it all before answering.
+      headers: { Cookie: s.ed1.cookie, 'X-CSRF-Token': s.ed1.csrf, 'Content-Type': 'application/json' },
+    }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    const buf = Buffer.from(body); // in 64 KiB chunks, as a browser streams an upload
+    for (let i = 0; i < buf.length; i += 65536) req.write(buf.subarray(i, i + 65536));
+    req.end();
+  });
+}
+
+test('body_html is sanitized before it is stored and shown', async () => {
+  const body = '<p onclick="alert(1)">نص <b>قوي</b></p><script>alert(2)</script>'
+    + '<a href="java&#x09;script:alert(3)">رابط</a><a href="https://example.com/">خارجي</a>'
+    + '<img src=x onerror=alert(4)><svg onload=alert(5)></svg>';
+  const a = await create('ed1', { status: 'published', body_html: body });
+  assert.equal(a.body_html, '<p>نص <strong>قوي</strong></p>رابط<a href="https://example.com/" rel="noopener noreferrer nofollow">خارجي</a>');
+  const page = (await getText(`${base}${a.url}`)).text;
+  assert.doesNotMatch(page, /alert\(/);
+  assert.doesNotMatch(page, /onclick|onerror|onload|javascript:/i);
+});
+
+test('revisions: every save is kept, with a field and paragraph diff, and one can be restored', async () => {
+  const a = await create('ed1');
+  const p1 = await api(base, 'PATCH', `/api/v1/articles/${a.id}`, {
+    session: s.ed1, body: { headline: 'العنوان الثاني', body_html: '<p>الفقرة الأولى من الخبر.</p><h2>عنوان فرعي</h2><p>فقرة جديدة.</p>', version: a.version },
+  });
+  assert.equal(p1.status, 200);
+  const list = await api(base, 'GET', `/api/v1/articles/${a.id}/revisions`, { session: s.ed1 });
+  assert.equal(list.status, 200);
+  assert.equal(list.json.revisions.length, 2);
+  assert.deepEqual(list.json.revisions[0].changed, ['headline', 'body_html']);
+  assert.equal(list.json.revisions[0].user, 'ed1');
+  const one = await api(base, 'GET', `/api/v1/articles/${a.id}/revisions/1`, { session: s.ed1 });
+  assert.equal(one.json.article.headline, a.headline);
+  const diff = await api(base, 'GET', `/api/v1/articles/${a.id}/revisions/1/diff?to=2`, { session: s.ed1 });
+  assert.equal(diff.status, 200);
+  assert.deepEqual(diff.json.changed, ['headline', 'body_html']);
+  assert.deepEqual(diff.json.fields.find((f) => f.field === 'headline'), { field: 'headline', from: a.headline, to: 'العنوان الثاني' });
+  assert.deepEqual(diff.json.body.map((o) => o.op), ['same', 'same', 'del', 'add']);
+  const back = await api(base, 'POST', `/api/v1/articles/${a.id}/revisions/1/restore`, { session: s.ed1 });
+  assert.equal(back.status, 200, JSON.stringify(back.json));
+  assert.equal(back.json.headline, a.headline);
+  const after3 = await api(base, 'GET', `/api/v1/articles/${a.id}/revisions`, { session: s.ed1 });
+  assert.equal(after3.json.revisions.length, 3);
+});
+
+test('delete moves to the trash (gone from the site) and restore brings it back', async () => {
+  const a = await create('ed1', { status: 'published' });
+  await pollUntil(async () => (await getText(`${base}${a.url}`)).status === 200);
+  const del = await api(base, 'DELETE', `/api/v1/articles/${a.id}`, { session: s.ed1 });
+  assert.equal(del.status, 200);
+  assert.equal(del.json.trashed, true);
+  assert.equal((await getText(`${base}${a.url}`)).status, 404);
+  assert.equal((await api(base, 'GET', `/api/v1/articles/${a.id}`, { session: s.ed1 })).status, 404);
+  const trash = await api(base, 'GET', '/api/v1/articles?trash=1&per_page=100', { session: s.ed1 });
+  assert.ok(trash.json.articles.some((x) => x.id === a.id));
+  const res = await api(base, 'POST', `/api/v1/articles/${a.id}/restore`, { session: s.ed1 });
+  assert.equal(res.status, 200);
+  assert.equal(res.json.status, 'published');
+  assert.equal((await getText(`${base}${a.url}`)).status, 200);
+});
+
+test('API tokens: Bearer works without CSRF, acts with its role, and stops when revoked', async () => {
+  const t = runOk(['token', 'create', '--user', 'ed2'], { db: ws.db });
+  const token = t.stdout.trim();
+  const id = /token (\d+) for ed2/.exec(t.stderr)[1];
+  assert.match(token, /^kbt_/);
+  let r = await api(base, 'POST', '/api/v1/articles', { token, body: article() });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  const weak = runOk(['token', 'create', '--user', 'ed2', '--role', 'contributor'], { db: ws.db }).stdout.trim();
+  r = await api(base, 'POST', '/api/v1/sections', { token: weak, body: { slug: 'tech', name: 'تقنية' } });
+  assert.equal(r.status, 403, 'a token narrowed to contributor');
+  runOk(['token', 'revoke', id], { db: ws.db });
+  r = await api(base, 'POST', '/api/v1/articles', { token, body: article() });
+  assert.equal(r.status, 401);
+});
+
+test('sessions: listed for their user, and logout ends one', async () => {
+  const extra = await login(base, 'ed2', PW);
+  const list = await api(base, 'GET', '/api/v1/sessions', { session: extra });
+  assert.equal(list.status, 200);
+  assert.ok(list.json.sessions.length >= 2);
+  assert.equal(list.json.sessions.filter((x) => x.current).length, 1);
+  const out = await api(base, 'POST', '/admin/logout', { session: extra });
+  assert.equal(out.status, 200);
+  assert.match(out.headers.get('set-cookie'), /Max-Age=0/);
+  assert.equal((await api(base, 'GET', '/api/v1/session', { session: extra })).status, 401);
+  assert.equal((await api(base, 'GET', '/api/v1/session', { session: s.ed2 })).status, 200);
+});
+
+test('ten wrong passwords: rate-limited with 429, Retry-After and a message in Arabic and English', async () => {
+  const statuses = [];
+  let last;
+  for (let i = 0; i < 10; i++) {
+    last = await login(base, 'locked', `wrong password ${i}`);
+    statuses.push(last.status);
+  }
+  assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+  assert.ok(statuses.slice(5).every((x) => x === 429), statuses.join(','));
+  assert.ok(Number(last.headers.get('retry-after')) > 0);
+  assert.match(last.json.error.message, /محاولات/);
+  assert.match(last.json.error.message, /Too many failed sign-ins/);
+  const right = await login(base, 'locked', PW);
+  assert.equal(right.status, 429, 'even the right password waits');
+  // The limit is kept in the database: a restart does not reset it.
+  await server.stop();
+  server = await startServer(ws.db);
+  base = server.base;
+  assert.equal((await login(base, 'locked', PW)).status, 429);
+});
