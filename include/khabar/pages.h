@@ -89,8 +89,11 @@ KB_MUST_CHECK int kb_pages_article(struct kb_store *s, const struct kb_site *sit
                                    const char *section_slug, const char *slug, int64_t now,
                                    struct kb_page *out, struct kb_diag *d);
 
-/* The Discover rail for article `a`: the site->discover_count latest other live articles
- * (summary fields), newest first.  Free with kb_articles_free. */
+/* The Discover rail for article `a`, at most site->discover_count entries: its stored
+ * related articles that are live (related.h; best first), then the latest other live
+ * articles, newest first; never `a` itself, never twice the same, never an article marked
+ * as a near-duplicate nor the one `a` duplicates.  Related entries carry every field, the
+ * others summary fields.  Free with kb_articles_free. */
 KB_MUST_CHECK int kb_pages_discover(struct kb_store *s, const struct kb_site *site,
                                     const struct kb_article *a, int64_t now,
                                     struct kb_article **out, size_t *n, struct kb_diag *d);
@@ -116,8 +119,9 @@ KB_MUST_CHECK int kb_pages_api_articles(struct kb_store *s, const struct kb_site
                                         const struct kb_api_list_query *q, int64_t now,
                                         struct kb_page *out, struct kb_diag *d);
 
-/* GET /api/v1/articles/{id}: `id` as in the path; the live article's JSON, or a 404 API
- * error (also for ids that are not positive decimal numbers). */
+/* GET /api/v1/articles/{id}: `id` as in the path; the live article's JSON with
+ * "related": the Discover rail as [{"id", "url", "headline"}], or a 404 API error (also for
+ * ids that are not positive decimal numbers). */
 KB_MUST_CHECK int kb_pages_api_article(struct kb_store *s, const struct kb_site *site,
                                        const char *id, int64_t now, struct kb_page *out,
                                        struct kb_diag *d);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "khabar/engine.h"
+#include "khabar/related.h"
 #include "khabar/pagetext.h"
 #include "khabar/text.h"
 
@@ -166,6 +167,11 @@ int kb_engine_import_pagetext(struct kb_store *s, const char *const *files, size
         rc = kb_store_commit(s, d);
         if (rc && failed_file)
             *failed_file = NULL;
+        struct kb_diag rdg;
+        kb_diag_clear(&rdg);
+        if (rc == 0 && kb_engine_related_refresh(s, NULL, &rdg) != 0) {
+            /* related lists stay stale until the next refresh; the import stands */
+        }
     }
     if (rc == 0 && report)
         *report = rep;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "khabar/engine.h"
 #include "khabar/jsonl.h"
+#include "khabar/related.h"
 
 #define PROGRESS_EVERY 128 /* records between progress calls */
 #define SECTION_CACHE 64
@@ -417,6 +418,15 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
         opts->progress(opts->progress_ctx, (size_t)kb_jsonl_bytes_in(rd),
                        (size_t)kb_jsonl_size(rd));
     kb_jsonl_close(rd);
+    if (!r.dry_run && rep.created + rep.updated > 0) {
+        /* Related lists and duplicate marks of what was written (related.h); a failure
+         * leaves them stale for the next refresh, the import stands. */
+        struct kb_diag rdg;
+        kb_diag_clear(&rdg);
+        if (kb_engine_related_refresh(s, NULL, &rdg) != 0) {
+            /* stale until `khabar reindex` */
+        }
+    }
     keyset_free(&r.keys);
     for (size_t i = 0; i < r.nmemo; i++) {
         free(r.memo[i].key);

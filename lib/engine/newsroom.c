@@ -12,6 +12,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "khabar/newsroom.h"
+#include "khabar/related.h"
 #include "khabar/revision.h"
 #include "khabar/sanitize.h"
 #include "khabar/text.h"
@@ -91,6 +92,17 @@ static char *article_json(const struct kb_article *a)
     return kb_buf_detach(&b, NULL);
 }
 
+/* After a committed change of article `id`: its related list, its neighbours' and its
+ * duplicate marks (related.h).  A failure leaves them stale, which the next refresh
+ * (`khabar reindex`, an import) repairs; the saved article is never at risk. */
+static void related_after(struct kb_store *s, int64_t id)
+{
+    struct kb_diag rd = {0};
+    if (kb_engine_related_update(s, id, &rd) != 0) {
+        /* stale until the next refresh */
+    }
+}
+
 /* Write `a` (id 0: new, authored by who) and its revision in one transaction. */
 static int save(struct kb_store *s, const struct kb_actor *who, struct kb_article *a,
                 const struct kb_article *old, int64_t now, struct kb_diag *d)
@@ -116,6 +128,8 @@ static int save(struct kb_store *s, const struct kb_actor *who, struct kb_articl
         rc = kb_store_commit(s, d);
     if (rc)
         kb_store_rollback(s);
+    else
+        related_after(s, a->id);
     return rc;
 }
 
@@ -283,6 +297,8 @@ static int trash_op(struct kb_store *s, const struct kb_actor *who, int64_t id, 
     }
     if (!rc)
         rc = to_trash ? kb_store_article_trash(s, id, now, d) : kb_store_article_untrash(s, id, d);
+    if (!rc)
+        related_after(s, id);
     kb_article_release(&a);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "khabar/json.h"
 #include "khabar/pages.h"
+#include "khabar/related.h"
 
 #define DEFAULT_NAME "خبر"
 #define DEFAULT_LANGUAGE "ar"
@@ -254,6 +255,18 @@ int kb_pages_section(struct kb_store *s, const struct kb_site *site, const char 
 
 /* ---- article pages ----------------------------------------------------------------- */
 
+/* Whether `x` may sit in the rail of `a`: not a near-duplicate of another article, nor the
+ * article `a` duplicates. */
+static int rail_ok(struct kb_store *s, int64_t a_dup, int64_t id, bool *ok, struct kb_diag *d)
+{
+    int64_t dup = 0;
+    int rc = kb_store_related_dup_of(s, id, &dup, d);
+    if (rc == KB_EINVAL) /* a backend without related lists */
+        dup = 0, rc = 0;
+    *ok = rc == 0 && dup == 0 && id != a_dup;
+    return rc;
+}
+
 int kb_pages_discover(struct kb_store *s, const struct kb_site *site, const struct kb_article *a,
                       int64_t now, struct kb_article **out, size_t *n, struct kb_diag *d)
 {
@@ -262,14 +275,67 @@ int kb_pages_discover(struct kb_store *s, const struct kb_site *site, const stru
         *n = 0;
         return 0;
     }
-    struct kb_article_query q = {
-        .live_only = true,
-        .now = now,
-        .exclude_id = a->id,
-        .limit = (size_t)site->discover_count,
-        .fields = KB_FIELDS_SUMMARY,
-    };
-    return kb_store_article_list(s, &q, out, n, NULL, d);
+    size_t want = (size_t)site->discover_count;
+    int64_t rel[KB_RELATED_MAX], a_dup = 0;
+    size_t nrel = 0;
+    int rc = kb_store_related_list(s, a->id, rel, KB_RELATED_MAX, &nrel, d);
+    if (rc == 0)
+        rc = kb_store_related_dup_of(s, a->id, &a_dup, d);
+    if (rc == KB_EINVAL) /* a backend without related lists: the latest only */
+        nrel = 0, a_dup = 0, rc = 0;
+    if (rc)
+        return rc;
+
+    struct kb_article *v = kb_calloc(want, sizeof *v);
+    size_t k = 0;
+    /* Related first (stored best first), as long as they are still live. */
+    for (size_t i = 0; i < nrel && k < want && rc == 0; i++) {
+        bool ok;
+        if (rel[i] == a->id || (rc = rail_ok(s, a_dup, rel[i], &ok, d)) || !ok)
+            continue;
+        kb_article_init(&v[k]);
+        rc = kb_store_article_get(s, rel[i], &v[k], d);
+        if (rc == KB_ENOTFOUND || (rc == 0 && !is_live(&v[k], now))) {
+            kb_article_release(&v[k]);
+            rc = 0;
+            continue;
+        }
+        if (rc == 0)
+            k++;
+    }
+    /* Then the latest, skipping what is already there and duplicates. */
+    struct kb_article *latest = NULL;
+    size_t nlatest = 0;
+    if (rc == 0 && k < want) {
+        struct kb_article_query q = {
+            .live_only = true,
+            .now = now,
+            .exclude_id = a->id,
+            .limit = want + nrel + 16,
+            .fields = KB_FIELDS_SUMMARY,
+        };
+        if (q.limit > KB_STORE_MAX_LIMIT)
+            q.limit = KB_STORE_MAX_LIMIT;
+        rc = kb_store_article_list(s, &q, &latest, &nlatest, NULL, d);
+    }
+    for (size_t i = 0; rc == 0 && i < nlatest && k < want; i++) {
+        bool seen = false, ok;
+        for (size_t j = 0; j < k && !seen; j++)
+            seen = v[j].id == latest[i].id;
+        if (seen || (rc = rail_ok(s, a_dup, latest[i].id, &ok, d)) || !ok)
+            continue;
+        v[k++] = latest[i];
+        kb_article_init(&latest[i]);
+    }
+    if (latest)
+        kb_articles_free(latest, nlatest);
+    if (rc) {
+        kb_articles_free(v, k);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return 0;
 }
 
 int kb_pages_article(struct kb_store *s, const struct kb_site *site, const char *section_slug,
@@ -425,13 +491,47 @@ int kb_pages_api_article(struct kb_store *s, const struct kb_site *site, const c
         kb_article_release(&a);
         return rc;
     }
+    struct kb_article *disc = NULL;
+    size_t ndisc = 0;
+    rc = kb_pages_discover(s, site, &a, now, &disc, &ndisc, d);
+    if (rc) {
+        kb_article_release(&a);
+        return rc;
+    }
     struct kb_buf b;
     kb_buf_init(&b, KB_PAGES_MAX_BODY);
     struct kb_json j;
     kb_json_init(&j, &b, KB_JSON_COMPACT);
     kb_article_to_json(&a, &j);
+    /* The object gets one more member: reopen it before its closing brace. */
+    if (!kb_buf_err(&b) && b.n > 0 && b.p[b.n - 1] == '}') {
+        b.n--;
+        kb_buf_adds(&b, b.p[b.n - 1] == '{' ? "\"related\":" : ",\"related\":");
+        struct kb_json r;
+        kb_json_init(&r, &b, KB_JSON_COMPACT);
+        kb_json_arr(&r);
+        struct kb_buf url;
+        kb_buf_init(&url, 4096);
+        for (size_t i = 0; i < ndisc; i++) {
+            kb_json_obj(&r);
+            kb_json_key(&r, "id");
+            kb_json_int(&r, disc[i].id);
+            kb_json_key(&r, "url");
+            kb_buf_reset(&url);
+            kb_article_url(&url, &disc[i]);
+            kb_json_strc(&r, kb_buf_cstr(&url));
+            kb_json_key(&r, "headline");
+            kb_json_strc(&r, disc[i].headline);
+            kb_json_end(&r);
+        }
+        kb_buf_release(&url);
+        kb_json_end(&r);
+        kb_buf_addch(&b, '}');
+    }
     kb_buf_addch(&b, '\n');
-    int64_t lm = a.updated;
+    int64_t lm = max_updated(a.updated, disc, ndisc);
+    if (disc)
+        kb_articles_free(disc, ndisc);
     kb_article_release(&a);
     return finish(out, 200, KB_CT_JSON, &b, lm, d);
 }

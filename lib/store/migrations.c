@@ -150,6 +150,35 @@ const char *const kb_store_sqlite_migrations[] = {
     "BEGIN\n"
     "  UPDATE articles SET version = old.version + 1 WHERE id = new.id;\n"
     "END;\n",
+
+    /* 4: related articles and near-duplicates (docs/related.md, lib/search/related.c):
+     * each article's top term vector, its SimHash with the version it was computed from
+     * and the article it duplicates, its related list by rank; the FTS5 vocabulary gives
+     * document frequencies. */
+    "CREATE VIRTUAL TABLE article_search_vocab USING fts5vocab (article_search, row);\n"
+    "CREATE TABLE article_terms (\n"
+    "  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,\n"
+    "  term TEXT NOT NULL,\n"
+    "  weight REAL NOT NULL,\n"
+    "  PRIMARY KEY (article_id, term)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX article_terms_term ON article_terms (term, article_id, weight);\n"
+    "CREATE TABLE article_simhash (\n"
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,\n"
+    "  simhash INTEGER NOT NULL,\n"
+    "  nterms INTEGER NOT NULL,\n"
+    "  version INTEGER NOT NULL,\n"
+    "  dup_of INTEGER REFERENCES articles (id) ON DELETE SET NULL\n"
+    ");\n"
+    "CREATE INDEX article_simhash_dup ON article_simhash (dup_of);\n"
+    "CREATE TABLE article_related (\n"
+    "  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,\n"
+    "  rank INTEGER NOT NULL,\n"
+    "  related_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,\n"
+    "  score REAL NOT NULL,\n"
+    "  PRIMARY KEY (article_id, rank)\n"
+    ");\n"
+    "CREATE INDEX article_related_back ON article_related (related_id);\n",
 };
 
 const int kb_store_sqlite_nmigrations =

@@ -42,12 +42,22 @@ const ARTICLE_KEYS = [
 const NGEN = 20;
 const SECTIONS = ['سياسة', 'اقتصاد'];
 
+/** The oldest NTOPICAL of our articles share the reference page's story (Blinken, Rutte,
+ * NATO, support for Ukraine) in words of our own: the related articles of the rail. */
+const NTOPICAL = 3;
+const TOPICAL = [
+  ['بلينكن وروته يبحثان دعم أوكرانيا في بروكسل', 'بحث وزير الخارجية الأمريكي أنتوني بلينكن مع الأمين العام لحلف الناتو مارك روته سبل مواصلة الدعم العسكري لأوكرانيا قبل تغيير الإدارة الأمريكية.', 'وأكد روته أن حلف شمال الأطلسي سيواصل دعم أوكرانيا وأن روسيا لن تنتصر في الحرب.'],
+  ['الناتو يدعو إلى زيادة الإنفاق الدفاعي لدعم أوكرانيا', 'دعا الأمين العام لحلف الناتو مارك روته الدول الأعضاء إلى زيادة إنتاج صناعة الدفاع والإنفاق العسكري لمواصلة دعم أوكرانيا.', 'وقال بلينكن إن الولايات المتحدة ستقدم لأوكرانيا ما تحتاجه من دعم قبل نهاية ولاية الإدارة الأمريكية.'],
+  ['روسيا لا يمكنها الانتصار في أوكرانيا بحسب حلف الناتو', 'قال مارك روته الأمين العام لحلف الناتو إن روسيا لا يمكنها الانتصار في أوكرانيا بفضل الدعم الغربي المستمر.', 'وشدد وزير الخارجية الأمريكي بلينكن على تعزيز القاعدة الصناعية الدفاعية لحلف شمال الأطلسي ودعم أوكرانيا.'],
+];
+
 /** Our own articles: distinct headlines, one a day from 2025-01-02, alternating sections. */
 function generated() {
   return Array.from({ length: NGEN }, (_, i) => ({
     name: `gen-${String(i + 1).padStart(2, '0')}.txt`,
     section: SECTIONS[i % 2],
-    headline: `افتتاح المشروع الأهلي رقم ${i + 1} في مدينة الاختبار`,
+    headline: i < NTOPICAL ? TOPICAL[i][0] : `افتتاح المشروع الأهلي رقم ${i + 1} في مدينة الاختبار`,
+    paragraphs: i < NTOPICAL ? TOPICAL[i].slice(1) : undefined,
     date: dayAfterNewYear(i + 1),
     seed: i + 1,
   }));
@@ -77,7 +87,7 @@ describe('the public site', { concurrency: false }, () => {
     ws.file('media/trt-article.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
     initAndImport(ws.db, [FIXTURE], ['--media-dir', `${ws.dir}/media`]);
     const files = generated().map((g) =>
-      ws.file(g.name, makePageText({ section: g.section, headline: g.headline, date: g.date, seed: g.seed })),
+      ws.file(g.name, makePageText({ section: g.section, headline: g.headline, paragraphs: g.paragraphs, date: g.date, seed: g.seed })),
     );
     runOk(['import', 'page-text', ...files], { db: ws.db });
     srv = await startServer(ws.db);
@@ -203,10 +213,12 @@ describe('the public site', { concurrency: false }, () => {
     const api = await getJson(srv.url(`/api/v1/articles/${ref.id}`));
     assert.equal(api.status, 200);
     assert.match(api.headers.get('content-type'), /^application\/json/);
-    assert.deepEqual(api.json, shown, 'GET /api/v1/articles/{id} is the same JSON as show --json');
+    const { related, ...apiArticle } = api.json;
+    assert.ok(Array.isArray(related), 'the API adds related[] to a single article');
+    assert.deepEqual(apiArticle, shown, 'GET /api/v1/articles/{id} is show --json plus related[]');
   });
 
-  test('the اكتشف rail: 15 other articles, newest first', async (t) => {
+  test('the اكتشف rail: 15 other articles, related ones first, then the latest', async (t) => {
     if (skipWithoutShared(t)) return;
     const doc = parseHtml((await getText(srv.url(ref.url))).text);
     const heading = qsa(doc, 'h2, h3').find((h) => text(h) === 'اكتشف');
@@ -224,11 +236,27 @@ describe('the public site', { concurrency: false }, () => {
       return a;
     });
     for (const [i, a] of targets.entries()) assert.equal(text(links[i]), a.headline, 'each link reads its headline');
-    assertNewestFirst(targets.map((a) => isoTime(a.published)), 'the rail');
-    // With no related-article signal between these test articles, the rail is the latest:
-    // our 20 articles are all newer than the reference page, so it shows the 15 newest.
-    const newest = all.filter((a) => a.id !== ref.id).slice(0, 15).map((a) => a.url);
-    assert.deepEqual(new Set(hrefs), new Set(newest), 'the rail holds the 15 latest other articles');
+    // Our articles on the reference page's story are the oldest of ours, so "latest" alone
+    // would not show them: they come first because they are related.
+    const topical = new Set(all.filter((a) => TOPICAL.some((tp) => tp[0] === a.headline)).map((a) => a.url));
+    assert.equal(topical.size, NTOPICAL);
+    assert.deepEqual(new Set(hrefs.slice(0, NTOPICAL)), topical, 'the related articles come first');
+    // then the latest others, newest first
+    const rest = targets.slice(NTOPICAL);
+    assertNewestFirst(rest.map((a) => isoTime(a.published)), 'the rail after the related ones');
+    const newest = all
+      .filter((a) => a.id !== ref.id && !topical.has(a.url))
+      .slice(0, 15 - NTOPICAL)
+      .map((a) => a.url);
+    assert.deepEqual(rest.map((a) => a.url), newest, 'then the latest other articles');
+
+    // the API says the same, in the same order
+    const api = await getJson(srv.url(`/api/v1/articles/${ref.id}`));
+    assert.deepEqual(
+      api.json.related,
+      targets.map((a) => ({ id: a.id, url: a.url, headline: a.headline })),
+      'related[] of the article JSON is the rail',
+    );
   });
 
   test('home page: newest first, 20 a page, with pagination', async (t) => {
