@@ -1,7 +1,10 @@
 /*
  * store_sqlite.c — the embedded store: one SQLite connection per struct kb_store.
  *
- * Connection setup: WAL journal, synchronous=NORMAL, foreign keys on, a 5 s busy timeout.
+ * Connection setup: WAL journal, synchronous=NORMAL, foreign keys on, a 5 s busy timeout,
+ * temporary b-trees in memory and the file memory-mapped (up to 1 GiB): a search sorts every
+ * match and reads each match's row, and through read() every overflow page of a long body
+ * was copied from the kernel again on every query (docs/search.md, "Speed").
  * Every statement is prepared once per connection, on first use, and kept (the article list
  * has one statement per combination of filters, so each keeps its index-friendly SQL).
  *
@@ -443,7 +446,10 @@ int kb_store_sqlite_open(const char *path, enum kb_store_mode mode, struct kb_st
     if (rc == 0 && mode != KB_STORE_READONLY && !memory)
         rc = exec_sql(ss, "PRAGMA journal_mode = WAL", d);
     if (rc == 0)
-        rc = exec_sql(ss, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", d);
+        rc = exec_sql(ss,
+                      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                      " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824",
+                      d);
     if (rc == 0 && mode != KB_STORE_READONLY)
         rc = migrate(ss, d);
     if (rc) {
