@@ -148,7 +148,8 @@ KB_MUST_CHECK int kb_wxr_clean_content(const char *content, struct kb_buf *out, 
  * published/published_offset (post_date_gmt, with the offset post_date - post_date_gmt;
  * else the RSS pubDate; none for drafts without a date; a published or future item
  * without any date becomes a draft, KB_WXR_NOTE_NO_DATE), lede (excerpt as plain text), body_html,
- * byline, tags, image, external_id (link, else guid, else "wxr:<post_id>"); section is left to the
+ * byline, tags, image, external_id (link, else guid, else "wxr:<post_id>", else
+ * "wxr-title:<headline>|<post_date>"); section is left to the
  * caller.  Returns 0, or KB_EINVAL with a short reason in d->msg for an item that is not
  * imported: "private post", "in the trash", "auto-draft", "empty content", "content over
  * 4 MiB".  U+2028/U+2029 in the body are written as character references.  `out` must be

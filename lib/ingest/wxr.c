@@ -378,9 +378,13 @@ static int fail(struct kb_wxr_reader *r, struct kb_diag *d, unsigned long line, 
     return KB_EINVAL;
 }
 
+/* The line of the node the reader is on (the parser itself may have read further). */
 static unsigned long cur_line(struct kb_wxr_reader *r)
 {
-    int l = xmlTextReaderGetParserLineNumber(r->x);
+    xmlNodePtr n = xmlTextReaderCurrentNode(r->x);
+    long l = n ? xmlGetLineNo(n) : -1;
+    if (l <= 0)
+        l = xmlTextReaderGetParserLineNumber(r->x);
     return l > 0 ? (unsigned long)l : 0;
 }
 
@@ -718,6 +722,8 @@ static int xml_error(struct kb_wxr_reader *r, struct kb_diag *d)
         return fail(r, d, r->xml_line ? r->xml_line : 1,
                     "a document type declaration (<!DOCTYPE>) is refused: WordPress exports "
                     "have none, and it is where entities that expand without bound are declared");
+    if (r->bytes_in == 0 && (r->fd >= 0 || r->mem_n == 0))
+        return fail(r, d, 1, "not a WordPress export: the file is empty");
     char msg[240];
     snprintf(msg, sizeof(msg), "malformed XML: %s", r->xml_msg[0] ? r->xml_msg : "parse error");
     return fail(r, d, r->xml_line ? r->xml_line : cur_line(r), "%s", msg);
@@ -1427,6 +1433,13 @@ int kb_wxr_item_article(const struct kb_wxr_item *it, const char *byline,
         char buf[40];
         snprintf(buf, sizeof(buf), "wxr:%lld", (long long)it->post_id);
         a.external_id = kb_strdup(buf);
+    } else { /* nothing names it: its title and date, as WordPress's post_exists() does */
+        struct kb_buf k;
+        kb_buf_init(&k, KB_MAX_EXTERNAL_ID);
+        kb_buf_addf(&k, "wxr-title:%s|%s", a.headline, it->post_date);
+        if (!kb_buf_err(&k) && kb_utf8_valid(k.p, k.n))
+            a.external_id = kb_buf_detach(&k, NULL);
+        kb_buf_release(&k);
     }
     kb_article_release(out);
     *out = a;

@@ -1,0 +1,407 @@
+/*
+ * test_import_wxr.c — `import wxr` against a real store: what a newsroom sees after
+ * bringing a WordPress site in.
+ *
+ * A small Arabic export written here checks the mapping end to end (sections from
+ * categories, the page in صفحات, the featured image from a later attachment, the draft),
+ * that a re-import changes nothing, that a dry run writes nothing and that malformed XML
+ * leaves the database exactly as it was.  Then the real exports of $KB_SHARED/data/wxr
+ * (WordPress's importer test files and the theme unit test; skipped without ../shared):
+ * every file imports or is refused as its name says, the theme unit test yields the
+ * numbers counted from the file by hand with xmllint (below), the UTF-8 "challenges" file
+ * keeps its characters, and importing each file twice changes nothing the second time.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "khabar/engine.h"
+#include "khabar/wxr.h"
+
+struct fixture {
+    char dir[64];
+    char db[128];
+    char file[128];
+    struct kb_store *s;
+};
+
+static int64_t fixed_now(void)
+{
+    return 1731492000;
+}
+
+static int open_store(struct fixture *f)
+{
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_store_open(f->db, KB_STORE_CREATE, &f->s, &d) != 0)
+        return -1;
+    kb_store_set_clock(f->s, fixed_now);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    snprintf(f->dir, sizeof(f->dir), "/tmp/kb-test-import-wxr-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof(f->db), "%s/k.db", f->dir);
+    snprintf(f->file, sizeof(f->file), "%s/in.xml", f->dir);
+    if (open_store(f))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    kb_store_close(f->s);
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+#define HEAD                                                                                       \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"                                                \
+    "<rss version=\"2.0\" xmlns:excerpt=\"http://wordpress.org/export/1.1/excerpt/\"\n"            \
+    " xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"\n"                                \
+    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "                                              \
+    "xmlns:wp=\"http://wordpress.org/export/1.1/\">\n"                                             \
+    "<channel>\n<wp:wxr_version>1.1</wp:wxr_version>\n"
+
+#define POST(id, title, slug, cat, status, extra)                                                  \
+    "<item><title>" title "</title><link>https://old.example/?p=" #id "</link>"                    \
+    "<dc:creator>sara</dc:creator><content:encoded><![CDATA[<!-- wp:paragraph -->\n<p>نص "       \
+    "الخبر " #id "</p>\n<!-- /wp:paragraph -->]]></content:encoded>"                               \
+    "<wp:post_id>" #id "</wp:post_id><wp:post_date>2024-03-01 12:00:00</wp:post_date>"             \
+    "<wp:post_date_gmt>2024-03-01 10:00:00</wp:post_date_gmt><wp:post_name>" slug                  \
+    "</wp:post_name><wp:status>" status "</wp:status><wp:post_type>post</wp:post_type>"            \
+    "<category domain=\"category\" nicename=\"" cat "\"><![CDATA[" cat "]]></category>" extra      \
+    "</item>\n"
+
+static const char EXPORT[] = HEAD
+    "<wp:author><wp:author_login>sara</wp:author_login>"
+    "<wp:author_display_name><![CDATA[سارة علي]]></wp:author_display_name></wp:author>\n"
+    "<wp:category><wp:category_nicename>%d8%b1%d9%8a%d8%a7%d8%b6%d8%a9</wp:category_nicename>"
+    "<wp:category_parent></wp:category_parent><wp:cat_name>رياضة "
+    "محلية</wp:cat_name></wp:category>\n"
+    "<wp:category><wp:category_nicename>economy</wp:category_nicename>"
+    "<wp:category_parent></wp:category_parent><wp:cat_name>اقتصاد</wp:cat_name></"
+    "wp:category>\n" POST(
+        1, "فوز الفريق", "%d9%81%d9%88%d8%b2", "%d8%b1%d9%8a%d8%a7%d8%b6%d8%a9", "publish",
+        "<category domain=\"post_tag\" nicename=\"t\">كرة</category>"
+        "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>50</wp:meta_value>"
+        "</wp:postmeta>") POST(2, "أسعار النفط", "oil", "economy", "draft", "")
+        POST(3, "خاص", "private-one", "economy", "private",
+             "") "<item><title>من نحن</title><link>https://old.example/about/</link>"
+                 "<content:encoded>فريق التحرير.</content:encoded><wp:post_id>4</wp:post_id>"
+                 "<wp:post_date_gmt>2024-01-01 "
+                 "00:00:00</wp:post_date_gmt><wp:post_name>about</wp:post_name>"
+                 "<wp:status>publish</wp:status><wp:post_type>page</wp:post_type></item>\n"
+                 "<item><title>صورة</title><link>https://old.example/img/</link><wp:post_id>50</"
+                 "wp:post_id>"
+                 "<excerpt:encoded>اللاعبون يحتفلون</excerpt:encoded><wp:status>inherit</wp:status>"
+                 "<wp:post_type>attachment</wp:post_type>"
+                 "<wp:attachment_url>https://old.example/uploads/goal.jpg</wp:attachment_url>"
+                 "<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>"
+                 "<wp:meta_value>هدف</wp:meta_value></wp:postmeta></item>\n"
+                 "</channel>\n</rss>\n";
+
+static size_t count_articles(struct kb_store *s)
+{
+    size_t n = 0;
+    assert_int_equal(kb_store_article_count(s, &n, NULL), 0);
+    return n;
+}
+
+static void test_import_export(void **state)
+{
+    struct fixture *f = *state;
+    write_file(f->file, EXPORT);
+    struct kb_import_report rep;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+
+    /* dry run: the counts, nothing written */
+    struct kb_import_opts dry = {.dry_run = true};
+    assert_int_equal(kb_engine_import_wxr(f->s, f->file, &dry, &rep, &d), 0);
+    assert_int_equal(rep.created, 3);
+    assert_int_equal(count_articles(f->s), 0);
+
+    assert_int_equal(kb_engine_import_wxr(f->s, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 3); /* two posts and the page */
+    assert_int_equal(rep.skipped, 2); /* the private post and the attachment */
+    assert_int_equal(rep.authors, 1);
+    assert_int_equal(rep.categories, 2);
+    bool saw_private = false;
+    for (size_t i = 0; i < rep.nreasons; i++)
+        if (!strcmp(rep.reasons[i].reason, "private post"))
+            saw_private = rep.reasons[i].count == 1;
+    assert_true(saw_private);
+
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get_slug(f->s, "فوز", &a, &d), 0);
+    assert_string_equal(a.headline, "فوز الفريق");
+    assert_string_equal(a.section.slug, "رياضة");
+    assert_string_equal(a.section.name, "رياضة محلية");
+    assert_string_equal(a.byline, "سارة علي");
+    assert_int_equal(a.status, KB_STATUS_PUBLISHED);
+    assert_int_equal(a.published_offset, 120);
+    assert_string_equal(a.image.src, "https://old.example/uploads/goal.jpg");
+    assert_string_equal(a.image.alt, "هدف");
+    assert_string_equal(a.image.caption, "اللاعبون يحتفلون");
+    assert_int_equal(a.ntags, 1);
+    assert_string_equal(a.tags[0], "كرة");
+    assert_string_equal(a.external_id, "https://old.example/?p=1");
+
+    assert_int_equal(kb_store_article_get_slug(f->s, "oil", &a, &d), 0);
+    assert_int_equal(a.status, KB_STATUS_DRAFT);
+    assert_string_equal(a.section.name, "اقتصاد");
+    assert_int_equal(kb_store_article_get_slug(f->s, "about", &a, &d), 0);
+    assert_string_equal(a.section.slug, "pages");
+    assert_string_equal(a.section.name, "صفحات");
+    kb_article_release(&a);
+
+    /* again: nothing changes */
+    assert_int_equal(kb_engine_import_wxr(f->s, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 0);
+    assert_int_equal(rep.updated, 0);
+    assert_int_equal(rep.unchanged, 3);
+    assert_int_equal(rep.sections_created, 0);
+    assert_int_equal(count_articles(f->s), 3);
+}
+
+static void test_malformed_writes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    write_file(f->file, EXPORT);
+    struct kb_import_report rep;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_engine_import_wxr(f->s, f->file, NULL, &rep, &d), 0);
+    /* the same export with an edited post and then a broken tag near the end */
+    char *bad = strdup(EXPORT);
+    char *p = strstr(bad, "فوز الفريق");
+    memcpy(p, "فاز", strlen("فاز"));
+    p = strstr(bad, "</channel>");
+    memcpy(p, "</channol>", 10);
+    write_file(f->file, bad);
+    free(bad);
+    kb_diag_clear(&d);
+    assert_int_equal(kb_engine_import_wxr(f->s, f->file, NULL, &rep, &d), KB_EINVAL);
+    assert_int_equal(d.line, 21);
+    assert_non_null(strstr(d.msg, "malformed XML"));
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get_slug(f->s, "فوز", &a, &d), 0);
+    assert_string_equal(a.headline, "فوز الفريق"); /* not updated */
+    kb_article_release(&a);
+    assert_int_equal(count_articles(f->s), 3);
+}
+
+/* ---- the real files ---------------------------------------------------------------- */
+
+static const char *shared_wxr(char *buf, size_t size, const char *sub)
+{
+    const char *sh = getenv("KB_SHARED");
+    if (!sh)
+        sh = "../shared";
+    snprintf(buf, size, "%s/data/wxr/%s", sh, sub);
+    return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+/* WordPress's importer refuses these (not well-formed, or no valid wp:wxr_version). */
+static bool refused(const char *name)
+{
+    static const char *const bad[] = {"malformed.xml", "malformed-simple.xml", "crazy-cdata.xml",
+                                      "invalid-version-tag.xml", "missing-version-tag.xml"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (!strcmp(name, bad[i]))
+            return true;
+    return false;
+}
+
+static void import_dir(struct fixture *f, const char *dir, size_t *nfiles)
+{
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        size_t n = strlen(de->d_name);
+        if (n < 5 || strcmp(de->d_name + n - 4, ".xml"))
+            continue;
+        char path[600];
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        /* each file into an empty database */
+        kb_store_close(f->s);
+        unlink(f->db);
+        assert_int_equal(open_store(f), 0);
+        struct kb_import_report rep, again;
+        struct kb_diag d;
+        kb_diag_clear(&d);
+        int rc = kb_engine_import_wxr(f->s, path, NULL, &rep, &d);
+        if (refused(de->d_name)) {
+            if (rc != KB_EINVAL || d.line == 0 || !d.msg[0])
+                fail_msg("%s: expected a refusal naming a line, got rc %d line %lu \"%s\"",
+                         de->d_name, rc, d.line, d.msg);
+            assert_int_equal(count_articles(f->s), 0);
+        } else {
+            if (rc != 0)
+                fail_msg("%s: %d at line %lu: %s", de->d_name, rc, d.line, d.msg);
+            assert_int_equal(kb_engine_import_wxr(f->s, path, NULL, &again, &d), 0);
+            if (again.created || again.updated || again.unchanged != rep.created)
+                fail_msg("%s: re-import: %zu created, %zu updated, %zu unchanged of %zu",
+                         de->d_name, again.created, again.updated, again.unchanged, rep.created);
+        }
+        (*nfiles)++;
+    }
+    closedir(dp);
+}
+
+static void test_shared_files(void **state)
+{
+    struct fixture *f = *state;
+    char a[512], b[512];
+    if (!shared_wxr(a, sizeof(a), "wordpress-importer") ||
+        !shared_wxr(b, sizeof(b), "theme-test-data")) {
+        printf("skipped: ../shared not found\n");
+        skip();
+    }
+    size_t n = 0;
+    import_dir(f, a, &n);
+    import_dir(f, b, &n);
+    assert_true(n >= 30);
+}
+
+/* Counted once by hand from the file with xmllint --xpath, e.g.
+ *   count(//item[*[local-name()='post_type']='post'])                      58
+ *   count(//item[*[local-name()='post_type']='page'])                      21
+ *   count(//item[*[local-name()='post_type']='attachment'])                37
+ *   count(//item[*[local-name()='post_type']='nav_menu_item'])             70
+ *   count(//item)                                                          186
+ *   posts and pages whose content:encoded is blank (normalize-space)       2
+ *   count(/rss/channel/wp:category)                         68
+ *   count(/rss/channel/wp:tag)                              110
+ *   count(/rss/channel/wp:author)                           2 */
+static void test_theme_unit_test(void **state)
+{
+    struct fixture *f = *state;
+    char path[512];
+    if (!shared_wxr(path, sizeof(path), "wordpress-importer/theme-unit-test-data.xml")) {
+        printf("skipped: ../shared not found\n");
+        skip();
+    }
+    struct kb_import_report rep;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_engine_import_wxr(f->s, path, NULL, &rep, &d), 0);
+    assert_int_equal(rep.records, 186);
+    assert_int_equal(rep.created, 58 + 21 - 2);
+    assert_int_equal(rep.skipped, 37 + 70 + 2);
+    assert_int_equal(rep.categories, 68);
+    assert_int_equal(rep.tags, 110);
+    assert_int_equal(rep.authors, 2);
+    size_t att = 0, nav = 0, empty = 0;
+    for (size_t i = 0; i < rep.nreasons; i++) {
+        if (strstr(rep.reasons[i].reason, "attachment"))
+            att = rep.reasons[i].count;
+        if (strstr(rep.reasons[i].reason, "nav_menu_item"))
+            nav = rep.reasons[i].count;
+        if (strstr(rep.reasons[i].reason, "empty content"))
+            empty = rep.reasons[i].count;
+    }
+    assert_int_equal(att, 37);
+    assert_int_equal(nav, 70);
+    assert_int_equal(empty, 2);
+    assert_int_equal(count_articles(f->s), 77);
+}
+
+static void test_utf8_challenges(void **state)
+{
+    struct fixture *f = *state;
+    char path[512];
+    if (!shared_wxr(path, sizeof(path), "wordpress-importer/wxr-utf-8-challenges.xml")) {
+        printf("skipped: ../shared not found\n");
+        skip();
+    }
+    struct kb_import_report rep;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_engine_import_wxr(f->s, path, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 1);
+
+    /* the title, excerpt and author as the file has them */
+    struct kb_wxr_reader *r;
+    assert_int_equal(kb_wxr_open(path, &r, &d), 0);
+    struct kb_wxr_entry e;
+    char *title = NULL, *excerpt = NULL, *author = NULL;
+    int k;
+    while ((k = kb_wxr_next(r, &e, &d)) > 0) {
+        if (k == KB_WXR_AUTHOR)
+            author = strdup(e.author.display_name);
+        if (k == KB_WXR_ITEM) {
+            title = strdup(e.item.title);
+            excerpt = strdup(e.item.excerpt);
+        }
+    }
+    assert_int_equal(k, 0);
+    kb_wxr_close(r);
+
+    struct kb_article *v = NULL;
+    size_t n = 0;
+    struct kb_article_query q = {.limit = 10, .fields = KB_FIELDS_FULL};
+    assert_int_equal(kb_store_article_list(f->s, &q, &v, &n, NULL, &d), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].headline, title);
+    assert_string_equal(v[0].lede, excerpt);
+    /* the display name ends in spaces and format characters the file holds on purpose */
+    assert_int_equal(strncmp(v[0].byline, author, strlen(v[0].byline)), 0);
+    static const char *const kept[] = {
+        "السلام عليكم وﷲ",
+        "🚀🌟💫⭐️🔥💯🎉🎊🌈🦄",
+        "𝒮𝑒𝑒𝓂𝑒𝒹 ğreȧt̷",
+        "∫∮∯∰∱∲∳⨌⨍⨎⨏⨐⨑⨒⨓⨔⨕⨖⨗⨘⨙⨚⨛⨜",
+        "T̷̢̯̭̈w̴̰̜̾o̷͉̅",
+        "\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d\xe2\x81\xa0\xef\xbb\xbf", /* &#x200B;... decoded */
+        "&#x2028;&#x2029;",                                             /* kept as references */
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        if (!strstr(v[0].body_html, kept[i]))
+            fail_msg("body lost \"%s\"", kept[i]);
+    kb_articles_free(v, n);
+    free(title);
+    free(excerpt);
+    free(author);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_import_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_malformed_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_theme_unit_test, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_utf8_challenges, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
