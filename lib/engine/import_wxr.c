@@ -415,6 +415,12 @@ static int one_item(struct run *r, const struct kb_wxr_entry *e, const struct kb
         kb_diag_clear(&why);
         rc = write_article(r, &a, &why);
     }
+    if ((rc == KB_EINVAL || rc == KB_ETOOBIG) && !strcmp(why.field, "slug") && a.id == 0) {
+        warn(r, "post_name not usable as a slug: made from the title", e->line);
+        kb_set_str(&a.slug, NULL);
+        kb_diag_clear(&why);
+        rc = write_article(r, &a, &why);
+    }
     if (rc == KB_EINVAL || rc == KB_ETOOBIG) {
         char reason[64];
         snprintf(reason, sizeof(reason), "bad %.56s", why.field[0] ? why.field : "article");

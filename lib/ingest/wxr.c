@@ -232,6 +232,9 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     size_t n = strlen(r->xml_msg);
     while (n && (r->xml_msg[n - 1] == '\n' || r->xml_msg[n - 1] == ' '))
         r->xml_msg[--n] = '\0';
+    for (char *c = r->xml_msg; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
     if (r->xml_msg[0] >= 'A' && r->xml_msg[0] <= 'Z')
         r->xml_msg[0] = (char)(r->xml_msg[0] - 'A' + 'a');
     r->xml_line = (unsigned long)(e->line > 0 ? e->line : 0);
