@@ -27,6 +27,7 @@
 #define W_NAME 2.0          /* a Latin word written with a capital */
 #define CANDIDATES 60       /* cosine candidates re-scored per article */
 #define NEIGHBOURS 30       /* of an updated article's candidates, lists recomputed */
+#define SAME_SECTION 1.3    /* the editors filed it in the same section */
 #define DECAY_DAYS 30.0     /* time decay: half weight at this distance */
 #define MIN_SIMHASH_TERMS 8 /* shorter texts are not compared */
 #define MAX_TEXT (4u << 20) /* body text analyzed per article */
@@ -361,8 +362,9 @@ static int count_articles(sqlite3 *db, double *n, struct kb_diag *d)
 struct meta {
     int64_t id;
     int64_t published; /* 0: never */
-    bool eligible;     /* published and not trashed */
-    bool hashed;       /* simhash is meaningful */
+    int64_t section;
+    bool eligible; /* published and not trashed */
+    bool hashed;   /* simhash is meaningful */
     uint64_t simhash;
     int64_t dup_of;
 };
@@ -401,7 +403,8 @@ static size_t score_list(const struct meta *self, struct cand *c, const struct m
             kb_simhash_distance(self->simhash, m->simhash) <= KB_DUP_DISTANCE)
             continue;
         c[k].id = m->id;
-        c[k].score = c[i].score * decay(self->published, m->published);
+        c[k].score = c[i].score * decay(self->published, m->published) *
+                     (m->section == self->section ? SAME_SECTION : 1.0);
         k++;
     }
     qsort(c, k, sizeof *c, cand_cmp);
@@ -430,7 +433,8 @@ static int write_list(sqlite3_stmt *del, sqlite3_stmt *ins, int64_t id, const st
 }
 
 #define META_COLS                                                                                  \
-    "a.id, coalesce(a.published, 0), a.status = 'published' AND a.deleted_at IS NULL,"             \
+    "a.id, coalesce(a.published, 0), a.section_id, a.status = 'published' AND a.deleted_at IS "    \
+    "NULL,"                                                                                        \
     " h.nterms >= " KB_STR(MIN_SIMHASH_TERMS) ", coalesce(h.simhash, 0), coalesce(h.dup_of, 0)"
 #define KB_STR2(x) #x
 #define KB_STR(x) KB_STR2(x)
@@ -439,10 +443,11 @@ static void read_meta(sqlite3_stmt *st, int col, struct meta *m)
 {
     m->id = sqlite3_column_int64(st, col);
     m->published = sqlite3_column_int64(st, col + 1);
-    m->eligible = sqlite3_column_int(st, col + 2) != 0;
-    m->hashed = sqlite3_column_int(st, col + 3) != 0;
-    m->simhash = (uint64_t)sqlite3_column_int64(st, col + 4);
-    m->dup_of = sqlite3_column_int64(st, col + 5);
+    m->section = sqlite3_column_int64(st, col + 2);
+    m->eligible = sqlite3_column_int(st, col + 3) != 0;
+    m->hashed = sqlite3_column_int(st, col + 4) != 0;
+    m->simhash = (uint64_t)sqlite3_column_int64(st, col + 5);
+    m->dup_of = sqlite3_column_int64(st, col + 6);
 }
 
 static const char *const write_del_sql = "DELETE FROM article_related WHERE article_id = ?1";
@@ -771,7 +776,8 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
     if (!rc)
         rc = prep(db,
                   "SELECT id, headline, lede, body_html, coalesce(published, 0), version,"
-                  " status = 'published' AND deleted_at IS NULL, deleted_at IS NOT NULL"
+                  " status = 'published' AND deleted_at IS NULL, deleted_at IS NOT NULL,"
+                  " section_id"
                   " FROM articles ORDER BY id",
                   &st, d);
     /* Vectors and hashes. */
@@ -792,6 +798,7 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
         int64_t version = sqlite3_column_int64(st, 5);
         r->m.eligible = sqlite3_column_int(st, 6) != 0;
         trashed[ndocs] = sqlite3_column_int(st, 7) != 0;
+        r->m.section = sqlite3_column_int64(st, 8);
         struct vec v = {0};
         size_t nt = 0;
         r->m.simhash = doc_analyze(&doc, &src, &v, &nt);
