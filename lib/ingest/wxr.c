@@ -706,17 +706,22 @@ static int on_end(struct kb_wxr_reader *r, int depth, struct kb_wxr_entry *e, st
     return 0;
 }
 
-static void on_text(struct kb_wxr_reader *r, int depth)
+static int on_text(struct kb_wxr_reader *r, int depth, struct kb_diag *d)
 {
     if (r->cur == F_NONE || depth <= r->cap_depth)
-        return;
+        return 0;
     const char *v = (const char *)xmlTextReaderConstValue(r->x);
     if (!v)
-        return;
+        return 0;
+    /* libxml2 2.9 lets some invalid sequences (overlong forms) through in CDATA */
+    if (!kb_utf8_valid(v, strlen(v)))
+        return fail(r, d, cur_line(r), "malformed XML: invalid UTF-8 in %s",
+                    field_names[r->cur]);
     struct kb_buf *b = &r->f[r->cur];
     kb_buf_adds(b, v);
     if (kb_buf_err(b) && !r->too_big && r->open == KB_WXR_ITEM && r->cur != F_META_VALUE)
         r->too_big = field_names[r->cur];
+    return 0;
 }
 
 static int xml_error(struct kb_wxr_reader *r, struct kb_diag *d)
@@ -777,7 +782,7 @@ int kb_wxr_next(struct kb_wxr_reader *r, struct kb_wxr_entry *e, struct kb_diag 
         case XML_READER_TYPE_CDATA:
         case XML_READER_TYPE_WHITESPACE:
         case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-            on_text(r, depth);
+            rc = on_text(r, depth, d);
             break;
         default:
             break;
