@@ -6,7 +6,7 @@ ASAN := build-asan
 FUZZ := build-fuzz
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo check test unit e2e browser asan bench bench-search fuzz format clean
+.PHONY: all build deps demo check test unit e2e browser asan bench bench-search bench-related fuzz format clean
 
 all: build
 
@@ -55,6 +55,10 @@ bench: build
 # Search relevance on ARCD: MRR@10, R@1, R@5 against plain FTS5 unicode61 (bench/search.sh).
 bench-search: build
 	bench/search.sh
+
+# Related lists and near-duplicates on ANT: time, same-category share, examples (bench/related.sh).
+bench-related: build
+	bench/related.sh
 
 fuzz:
 	cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DKB_LIBFUZZER=ON >/dev/null
