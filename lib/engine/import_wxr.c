@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "khabar/engine.h"
+#include "khabar/related.h"
 #include "khabar/wxr.h"
 
 #define PROGRESS_EVERY 64
@@ -522,6 +523,15 @@ int kb_engine_import_wxr(struct kb_store *s, const char *path, const struct kb_i
     if (rc) { /* nothing was written: the counts say what was read, not what went in */
         rep.created = rep.updated = rep.unchanged = 0;
         rep.sections_created = 0;
+    }
+    if (rc == 0 && !opts->dry_run && rep.created + rep.updated > 0) {
+        /* Related lists and duplicate marks (related.h); a failure leaves them stale for
+         * the next refresh, the import stands. */
+        struct kb_diag rdg;
+        kb_diag_clear(&rdg);
+        if (kb_engine_related_refresh(s, NULL, &rdg) != 0) {
+            /* stale until `khabar reindex` */
+        }
     }
     kb_wxr_close(rd);
     run_free(&r);
