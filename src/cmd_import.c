@@ -15,6 +15,8 @@
 #include "khabar/engine.h"
 #include "khabar/store.h"
 
+static void print_duplicates(const struct kb_import_report *rep);
+
 static void usage(FILE *f)
 {
     fputs("usage: khabar [--db PATH] import page-text [options] FILE...\n"
@@ -128,6 +130,8 @@ static int import_pagetext(int argc, char **argv)
            "out\n",
            opts.dry_run ? "dry run, nothing written: " : "", rep.created, rep.updated,
            rep.sections_created, rep.discover_skipped);
+    if (!opts.dry_run)
+        print_duplicates(&rep);
     return EXIT_OK;
 }
 
@@ -184,6 +188,18 @@ static void jsonl_progress(void *ctx, size_t done, size_t total)
     fprintf(stderr, "\r[%.*s%*s] %3d%%  %.1f/%.1f MB", filled,
             "==============================", width - filled, "", permille / 10,
             (double)done / (1 << 20), (double)total / (1 << 20));
+}
+
+/* The near-duplicates the database holds after a written import (related.h). */
+static void print_duplicates(const struct kb_import_report *rep)
+{
+    if (!rep->duplicates)
+        return;
+    printf("near-duplicates: %zu marked (newest:", rep->duplicates);
+    for (size_t i = 0; i < rep->nduplicate_pairs; i++)
+        printf("%s #%lld = #%lld", i ? "," : "", (long long)rep->duplicate_pairs[i][0],
+               (long long)rep->duplicate_pairs[i][1]);
+    printf(")\n");
 }
 
 static void print_reasons(FILE *f, const struct kb_import_report *rep)
@@ -289,6 +305,7 @@ static int import_jsonl(int argc, char **argv)
            opts.dry_run ? "dry run, nothing written: " : "", rep.created, rep.updated,
            rep.unchanged, rep.skipped);
     print_reasons(stdout, &rep);
+    print_duplicates(&rep);
     if (!quiet) {
         size_t done = rep.created + rep.updated + rep.unchanged;
         printf("%zu records from %s, %zu sections created, %.2f s (%.0f articles/s)\n", rep.records,

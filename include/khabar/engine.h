@@ -56,6 +56,11 @@ struct kb_import_report {
     size_t updated;
     size_t sections_created;
     size_t discover_skipped; /* Discover-rail lines recognised and not imported */
+    /* After a written import: articles marked as near-duplicates in the whole database
+     * (related.h) and the newest few as (duplicate id, original id). */
+    size_t duplicates;
+    size_t nduplicate_pairs;
+    int64_t duplicate_pairs[5][2];
     /* JSONL imports: */
     size_t unchanged; /* already stored with the same content: not written */
     size_t skipped;   /* records not imported (malformed, or a key repeated in the file) */

@@ -169,7 +169,9 @@ int kb_engine_import_pagetext(struct kb_store *s, const char *const *files, size
             *failed_file = NULL;
         struct kb_diag rdg;
         kb_diag_clear(&rdg);
-        if (rc == 0 && kb_engine_related_refresh(s, NULL, &rdg) != 0) {
+        if (rc == 0 && (kb_engine_related_refresh(s, NULL, &rdg) != 0 ||
+                        kb_store_related_dup_pairs(s, rep.duplicate_pairs, 5, &rep.nduplicate_pairs,
+                                                   &rep.duplicates, &rdg) != 0)) {
             /* related lists stay stale until the next refresh; the import stands */
         }
     }

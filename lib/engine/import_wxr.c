@@ -529,7 +529,9 @@ int kb_engine_import_wxr(struct kb_store *s, const char *path, const struct kb_i
          * the next refresh, the import stands. */
         struct kb_diag rdg;
         kb_diag_clear(&rdg);
-        if (kb_engine_related_refresh(s, NULL, &rdg) != 0) {
+        if (kb_engine_related_refresh(s, NULL, &rdg) != 0 ||
+            kb_store_related_dup_pairs(s, rep.duplicate_pairs, 5, &rep.nduplicate_pairs,
+                                       &rep.duplicates, &rdg) != 0) {
             /* stale until `khabar reindex` */
         }
     }
