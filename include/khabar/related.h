@@ -34,7 +34,7 @@ struct kb_store;
 
 #define KB_RELATED_MAX 10   /* ids stored per article */
 #define KB_RELATED_TERMS 24 /* terms kept in a vector */
-#define KB_DUP_DISTANCE 9   /* SimHash bits apart for a near-duplicate (docs/related.md) */
+#define KB_DUP_DISTANCE 3   /* SimHash bits apart for a near-duplicate (docs/related.md) */
 /* kb_engine_related_refresh recomputes every list instead of the affected ones when more
  * than this many articles changed. */
 #define KB_RELATED_BULK 200
