@@ -224,6 +224,26 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The single FILE argument of the one-file formats (jsonl, wxr), at argv[*i]: "--" takes the
+ * next argument as the file; anything else starting with '-' is an unknown option; a second
+ * file is refused.  Returns 0, or -1 after printing the usage error. */
+static int take_file(const char *format, int argc, char **argv, int *i, const char **file)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--") == 0 && *i + 1 < argc && !*file) {
+        *file = argv[++*i];
+    } else if (a[0] == '-' && a[1]) {
+        cmd_error("import", a, "unknown option (see khabar import %s --help)", format);
+        return -1;
+    } else if (*file) {
+        cmd_error("import", format, "one FILE at a time");
+        return -1;
+    } else {
+        *file = a;
+    }
+    return 0;
+}
+
 static int import_jsonl(int argc, char **argv)
 {
     struct jsonl_ui ui = {.tty = isatty(STDERR_FILENO), .shown = -1};
@@ -249,16 +269,8 @@ static int import_jsonl(int argc, char **argv)
                 return EXIT_USAGE;
             }
             opts.limit = (size_t)n;
-        } else if (strcmp(a, "--") == 0 && i + 1 < argc && !file) {
-            file = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            cmd_error("import", a, "unknown option (see khabar import jsonl --help)");
+        } else if (take_file("jsonl", argc, argv, &i, &file) != 0) {
             return EXIT_USAGE;
-        } else if (file) {
-            cmd_error("import", "jsonl", "one FILE at a time (or - for standard input)");
-            return EXIT_USAGE;
-        } else {
-            file = a;
         }
     }
     if (!file) {
@@ -343,16 +355,8 @@ static int import_wxr(int argc, char **argv)
             opts.dry_run = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
-        } else if (strcmp(a, "--") == 0 && i + 1 < argc && !file) {
-            file = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            cmd_error("import", a, "unknown option (see khabar import wxr --help)");
+        } else if (take_file("wxr", argc, argv, &i, &file) != 0) {
             return EXIT_USAGE;
-        } else if (file) {
-            cmd_error("import", "wxr", "one FILE at a time");
-            return EXIT_USAGE;
-        } else {
-            file = a;
         }
     }
     if (!file) {
