@@ -26,6 +26,7 @@
 #include <time.h>
 #include "../cmd.h"
 #include "admin.h"
+#include "admin_int.h"
 #include "khabar/json.h"
 #include "khabar/newsroom.h"
 #include "khabar/revision.h"
@@ -36,14 +37,6 @@
 #define LOGIN_MAX_BODY ((size_t)64 << 10)
 #define MAX_SEGS 8
 #define CT_JSON "application/json; charset=utf-8"
-
-struct srv_admin_req {
-    char method[12];
-    char *path; /* decoded later; the raw target without its query */
-    char *query;
-    struct kb_buf body;
-    size_t dropped; /* bytes past the cap */
-};
 
 /* ---- claiming ------------------------------------------------------------------------ */
 
@@ -76,7 +69,8 @@ struct srv_admin_req *srv_admin_claim(struct MHD_Connection *c, const char *meth
         mine = !read || authed || strstr(path + 16, "/revisions") || strstr(path + 16, "/diff");
     } else {
         mine = under(path, "/api/v1/sections") || under(path, "/api/v1/sessions") ||
-               !strcmp(path, "/api/v1/session") || under(path, "/api/v1/media");
+               !strcmp(path, "/api/v1/session") || under(path, "/api/v1/media") ||
+               under(path, "/api/v1/users");
     }
     if (!mine)
         return NULL;
@@ -119,22 +113,7 @@ void srv_admin_req_free(struct srv_admin_req *r)
 
 /* ---- responses ----------------------------------------------------------------------- */
 
-struct answer {
-    const struct srv_admin_env *env;
-    struct srv_admin_req *rq;
-    struct kb_store *s;
-    int64_t now;
-    /* who */
-    bool authed, via_session;
-    struct kb_user user;
-    enum kb_role role;
-    struct kb_session session;
-    char ip[INET6_ADDRSTRLEN];
-    /* extra headers of the response */
-    char etag[48], location[128], cookie[256], retry[24];
-};
-
-static enum MHD_Result send_json(struct answer *a, int status, struct kb_buf *body)
+enum MHD_Result adm_send_json(struct answer *a, int status, struct kb_buf *body)
 {
     kb_buf_addch(body, '\n');
     size_t len = 0;
@@ -175,18 +154,18 @@ static enum MHD_Result send_json(struct answer *a, int status, struct kb_buf *bo
     return ret;
 }
 
-static void start_json(struct kb_buf *b, struct kb_json *j)
+void adm_start_json(struct kb_buf *b, struct kb_json *j)
 {
     kb_buf_init(b, (size_t)32 << 20);
     kb_json_init(j, b, KB_JSON_COMPACT);
 }
 
-static enum MHD_Result send_error(struct answer *a, int status, const char *code, const char *field,
-                                  const char *message)
+enum MHD_Result adm_send_error(struct answer *a, int status, const char *code, const char *field,
+                               const char *message)
 {
     struct kb_buf b;
     struct kb_json j;
-    start_json(&b, &j);
+    adm_start_json(&b, &j);
     kb_json_obj(&j);
     kb_json_key(&j, "error");
     kb_json_obj(&j);
@@ -198,7 +177,7 @@ static enum MHD_Result send_error(struct answer *a, int status, const char *code
     kb_json_strc(&j, message);
     kb_json_end(&j);
     kb_json_end(&j);
-    return send_json(a, status, &b);
+    return adm_send_json(a, status, &b);
 }
 
 /* Article fields in Arabic, for validation messages: the one table. */
@@ -255,25 +234,25 @@ static void arabic_message(const struct kb_diag *d, char *out, size_t cap)
 }
 
 /* An error from the engine or store, mapped to its status (the one table). */
-static enum MHD_Result send_diag(struct answer *a, int rc, const struct kb_diag *d)
+enum MHD_Result adm_send_diag(struct answer *a, int rc, const struct kb_diag *d)
 {
     char msg[300];
     switch (rc) {
     case KB_EINVAL:
     case KB_ETOOBIG:
         arabic_message(d, msg, sizeof(msg));
-        return send_error(a, 422, "invalid", d->field, msg);
+        return adm_send_error(a, 422, "invalid", d->field, msg);
     case KB_EPERM:
-        return send_error(a, 403, "forbidden", d->field, "لا تسمح صلاحياتك بهذا الإجراء");
+        return adm_send_error(a, 403, "forbidden", d->field, "لا تسمح صلاحياتك بهذا الإجراء");
     case KB_ENOTFOUND:
-        return send_error(a, 404, "not_found", NULL, "غير موجود");
+        return adm_send_error(a, 404, "not_found", NULL, "غير موجود");
     case KB_ECONFLICT:
-        return send_error(a, 409, "conflict", d->field, "تعارض مع الحالة الحالية");
+        return adm_send_error(a, 409, "conflict", d->field, "تعارض مع الحالة الحالية");
     case KB_EEXISTS:
-        return send_error(a, 409, "exists", d->field, "هذه القيمة مستخدمة من قبل");
+        return adm_send_error(a, 409, "exists", d->field, "هذه القيمة مستخدمة من قبل");
     default:
         cmd_error_diag("serve", a->rq->path, d);
-        return send_error(a, 500, "internal", NULL, "حدث خطأ في الخادم");
+        return adm_send_error(a, 500, "internal", NULL, "حدث خطأ في الخادم");
     }
 }
 
@@ -325,7 +304,7 @@ static char *pct(const char *s, size_t n, bool plus)
 }
 
 /* The value of `name` in a form or query string (malloc'd), NULL when absent or bad. */
-static char *form_get(const char *form, size_t len, const char *name)
+char *adm_form_get(const char *form, size_t len, const char *name)
 {
     size_t nl = strlen(name);
     const char *end = form + len;
@@ -339,32 +318,32 @@ static char *form_get(const char *form, size_t len, const char *name)
     return NULL;
 }
 
-static char *query_get(struct answer *a, const char *name)
+char *adm_query_get(struct answer *a, const char *name)
 {
-    return a->rq->query ? form_get(a->rq->query, strlen(a->rq->query), name) : NULL;
+    return a->rq->query ? adm_form_get(a->rq->query, strlen(a->rq->query), name) : NULL;
 }
 
-static bool is_form(struct answer *a)
+bool adm_is_form(struct answer *a)
 {
     const char *ct = MHD_lookup_connection_value(a->env->conn, MHD_HEADER_KIND, "Content-Type");
     return ct && !strncasecmp(ct, "application/x-www-form-urlencoded", 33);
 }
 
 /* The body as a JSON object, or NULL after answering 400/422. */
-static json_t *body_json(struct answer *a, enum MHD_Result *ret)
+json_t *adm_body_json(struct answer *a, enum MHD_Result *ret)
 {
     json_error_t e;
     json_t *o = json_loadb(kb_buf_cstr(&a->rq->body), a->rq->body.n, JSON_REJECT_DUPLICATES, &e);
     if (!o || !json_is_object(o)) {
         json_decref(o);
-        *ret = send_error(a, 400, "bad_request", NULL, "المحتوى ليس كائن JSON صالحاً");
+        *ret = adm_send_error(a, 400, "bad_request", NULL, "المحتوى ليس كائن JSON صالحاً");
         return NULL;
     }
     return o;
 }
 
 /* A positive decimal id, else 0. */
-static int64_t parse_id(const char *s)
+int64_t adm_parse_id(const char *s)
 {
     if (!s || !*s || strlen(s) > 18)
         return 0;
@@ -433,8 +412,8 @@ static bool csrf_ok(struct answer *a)
     const char *h = MHD_lookup_connection_value(a->env->conn, MHD_HEADER_KIND, "X-CSRF-Token");
     if (h)
         return kb_secret_eq(h, a->session.csrf);
-    if (is_form(a)) {
-        char *f = form_get(kb_buf_cstr(&a->rq->body), a->rq->body.n, "csrf");
+    if (adm_is_form(a)) {
+        char *f = adm_form_get(kb_buf_cstr(&a->rq->body), a->rq->body.n, "csrf");
         bool ok = f && kb_secret_eq(f, a->session.csrf);
         free(f);
         return ok;
@@ -442,12 +421,12 @@ static bool csrf_ok(struct answer *a)
     return false;
 }
 
-static bool is_staff(const struct answer *a)
+bool adm_is_staff(const struct answer *a)
 {
     return a->role == KB_ROLE_EDITOR || a->role == KB_ROLE_ADMIN;
 }
 
-static void write_user(struct kb_json *j, const struct kb_user *u, enum kb_role role)
+void adm_write_user(struct kb_json *j, const struct kb_user *u, enum kb_role role)
 {
     kb_json_obj(j);
     kb_json_key(j, "id");
@@ -459,7 +438,7 @@ static void write_user(struct kb_json *j, const struct kb_user *u, enum kb_role 
     kb_json_end(j);
 }
 
-static void iso(struct kb_json *j, int64_t t)
+void adm_iso(struct kb_json *j, int64_t t)
 {
     if (!t) {
         kb_json_null(j);
@@ -490,12 +469,12 @@ static void set_cookie(struct answer *a, const char *value, int64_t max_age)
 static enum MHD_Result do_login(struct answer *a)
 {
     char *name = NULL, *password = NULL;
-    if (is_form(a)) {
-        name = form_get(kb_buf_cstr(&a->rq->body), a->rq->body.n, "name");
-        password = form_get(kb_buf_cstr(&a->rq->body), a->rq->body.n, "password");
+    if (adm_is_form(a)) {
+        name = adm_form_get(kb_buf_cstr(&a->rq->body), a->rq->body.n, "name");
+        password = adm_form_get(kb_buf_cstr(&a->rq->body), a->rq->body.n, "password");
     } else {
         enum MHD_Result ret;
-        json_t *o = body_json(a, &ret);
+        json_t *o = adm_body_json(a, &ret);
         if (!o)
             return ret;
         json_t *n = json_object_get(o, "name"), *p = json_object_get(o, "password");
@@ -507,8 +486,8 @@ static enum MHD_Result do_login(struct answer *a)
     }
     enum MHD_Result ret;
     if (!name || !password || !*name || !*password) {
-        ret = send_error(a, 422, "invalid", !name || !*name ? "name" : "password",
-                         "اسم المستخدم وكلمة المرور مطلوبان");
+        ret = adm_send_error(a, 422, "invalid", !name || !*name ? "name" : "password",
+                             "اسم المستخدم وكلمة المرور مطلوبان");
         goto out;
     }
     struct kb_diag d;
@@ -517,7 +496,7 @@ static enum MHD_Result do_login(struct answer *a)
     int64_t retry = 0;
     int rc = kb_newsroom_login(a->s, name, password, a->ip, a->now, &res, &a->user, &retry, &d);
     if (rc) {
-        ret = send_diag(a, rc, &d);
+        ret = adm_send_diag(a, rc, &d);
         goto out;
     }
     if (res == KB_LOGIN_LIMITED) {
@@ -528,33 +507,34 @@ static enum MHD_Result do_login(struct answer *a)
                  "Too many failed sign-ins; try again in %ld minute%s.",
                  minutes, minutes, minutes == 1 ? "" : "s");
         snprintf(a->retry, sizeof(a->retry), "%lld", (long long)retry);
-        ret = send_error(a, 429, "rate_limited", NULL, msg);
+        ret = adm_send_error(a, 429, "rate_limited", NULL, msg);
         goto out;
     }
     if (res == KB_LOGIN_BAD) {
-        ret = send_error(a, 401, "bad_credentials", NULL, "اسم المستخدم أو كلمة المرور غير صحيحة");
+        ret = adm_send_error(a, 401, "bad_credentials", NULL,
+                             "اسم المستخدم أو كلمة المرور غير صحيحة");
         goto out;
     }
     char secret[KB_SECRET_LEN];
     const char *ua = MHD_lookup_connection_value(a->env->conn, MHD_HEADER_KIND, "User-Agent");
     rc = kb_newsroom_session_start(a->s, a->user.id, ua, a->ip, a->now, secret, &a->session, &d);
     if (rc) {
-        ret = send_diag(a, rc, &d);
+        ret = adm_send_diag(a, rc, &d);
         goto out;
     }
     set_cookie(a, secret, KB_SESSION_TTL);
     struct kb_buf b;
     struct kb_json j;
-    start_json(&b, &j);
+    adm_start_json(&b, &j);
     kb_json_obj(&j);
     kb_json_key(&j, "user");
-    write_user(&j, &a->user, a->user.role);
+    adm_write_user(&j, &a->user, a->user.role);
     kb_json_key(&j, "csrf");
     kb_json_strc(&j, a->session.csrf);
     kb_json_key(&j, "expires");
-    iso(&j, a->session.expires);
+    adm_iso(&j, a->session.expires);
     kb_json_end(&j);
-    ret = send_json(a, 200, &b);
+    ret = adm_send_json(a, 200, &b);
 out:
     free(name);
     if (password)
@@ -567,16 +547,16 @@ static enum MHD_Result do_session(struct answer *a)
 {
     struct kb_buf b;
     struct kb_json j;
-    start_json(&b, &j);
+    adm_start_json(&b, &j);
     kb_json_obj(&j);
     kb_json_key(&j, "user");
-    write_user(&j, &a->user, a->role);
+    adm_write_user(&j, &a->user, a->role);
     kb_json_key(&j, "via");
     kb_json_strc(&j, a->via_session ? "session" : "token");
     kb_json_key(&j, "csrf");
     kb_json_strc(&j, a->via_session ? a->session.csrf : NULL);
     kb_json_end(&j);
-    return send_json(a, 200, &b);
+    return adm_send_json(a, 200, &b);
 }
 
 static enum MHD_Result do_sessions(struct answer *a, char **seg, size_t n)
@@ -584,25 +564,25 @@ static enum MHD_Result do_sessions(struct answer *a, char **seg, size_t n)
     struct kb_diag d;
     kb_diag_clear(&d);
     if (n == 4 && !strcmp(a->rq->method, "DELETE")) {
-        int64_t id = parse_id(seg[3]);
+        int64_t id = adm_parse_id(seg[3]);
         int rc = id ? kb_store_session_delete(a->s, id, a->user.id, &d) : KB_ENOTFOUND;
         if (rc)
-            return send_diag(a, rc, &d);
+            return adm_send_diag(a, rc, &d);
         struct kb_buf b;
         kb_buf_init(&b, 64);
         kb_buf_adds(&b, "{\"ok\":true}");
-        return send_json(a, 200, &b);
+        return adm_send_json(a, 200, &b);
     }
     if (n != 3 || strcmp(a->rq->method, "GET"))
-        return send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
+        return adm_send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
     struct kb_session *v;
     size_t k;
     int rc = kb_store_session_list(a->s, a->user.id, a->now, &v, &k, &d);
     if (rc)
-        return send_diag(a, rc, &d);
+        return adm_send_diag(a, rc, &d);
     struct kb_buf b;
     struct kb_json j;
-    start_json(&b, &j);
+    adm_start_json(&b, &j);
     kb_json_obj(&j);
     kb_json_key(&j, "sessions");
     kb_json_arr(&j);
@@ -613,11 +593,11 @@ static enum MHD_Result do_sessions(struct answer *a, char **seg, size_t n)
         kb_json_key(&j, "current");
         kb_json_bool(&j, a->via_session && v[i].id == a->session.id);
         kb_json_key(&j, "created");
-        iso(&j, v[i].created);
+        adm_iso(&j, v[i].created);
         kb_json_key(&j, "last_seen");
-        iso(&j, v[i].last_seen);
+        adm_iso(&j, v[i].last_seen);
         kb_json_key(&j, "expires");
-        iso(&j, v[i].expires);
+        adm_iso(&j, v[i].expires);
         kb_json_key(&j, "user_agent");
         kb_json_strc(&j, v[i].user_agent);
         kb_json_key(&j, "address");
@@ -627,12 +607,12 @@ static enum MHD_Result do_sessions(struct answer *a, char **seg, size_t n)
     kb_json_end(&j);
     kb_json_end(&j);
     kb_sessions_free(v, k);
-    return send_json(a, 200, &b);
+    return adm_send_json(a, 200, &b);
 }
 
 /* ---- articles ----------------------------------------------------------------------------- */
 
-static struct kb_actor actor(const struct answer *a)
+struct kb_actor adm_actor(const struct answer *a)
 {
     return (struct kb_actor){a->user.id, a->role};
 }
@@ -667,38 +647,39 @@ static enum MHD_Result send_article(struct answer *a, int status, int64_t id, bo
     struct kb_diag d;
     kb_diag_clear(&d);
     kb_article_init(&art);
-    struct kb_actor who = actor(a);
+    struct kb_actor who = adm_actor(a);
     int rc = kb_newsroom_get(a->s, &who, id, trashed, &art, &m, &d);
     if (rc)
-        return send_diag(a, rc, &d);
+        return adm_send_diag(a, rc, &d);
     snprintf(a->etag, sizeof(a->etag), "\"v%lld\"", (long long)m.version);
     struct kb_buf b;
     kb_buf_init(&b, (size_t)32 << 20);
     add_article(&b, &art, &m);
     kb_article_release(&art);
-    return send_json(a, status, &b);
+    return adm_send_json(a, status, &b);
 }
 
 static enum MHD_Result list_articles(struct answer *a)
 {
-    char *status = query_get(a, "status"), *section = query_get(a, "section"),
-         *author = query_get(a, "author"), *q = query_get(a, "q"), *page_s = query_get(a, "page"),
-         *per_s = query_get(a, "per_page"), *trash = query_get(a, "trash");
+    char *status = adm_query_get(a, "status"), *section = adm_query_get(a, "section"),
+         *author = adm_query_get(a, "author"), *q = adm_query_get(a, "q"),
+         *page_s = adm_query_get(a, "page"), *per_s = adm_query_get(a, "per_page"),
+         *trash = adm_query_get(a, "trash");
     enum MHD_Result ret;
     struct kb_diag d;
     kb_diag_clear(&d);
-    int64_t page = page_s ? parse_id(page_s) : 1, per = per_s ? parse_id(per_s) : 20;
+    int64_t page = page_s ? adm_parse_id(page_s) : 1, per = per_s ? adm_parse_id(per_s) : 20;
     enum kb_status st;
     struct kb_admin_query aq = {.status = status, .section_slug = section, .q = q};
     int64_t *ids = NULL;
     size_t n = 0, total = 0;
     if (page < 1 || page > 100000 || per < 1 || per > 100) {
-        ret = send_error(a, 400, "invalid", page < 1 || page > 100000 ? "page" : "per_page",
-                         "رقم الصفحة أو عدد المقالات غير صالح");
+        ret = adm_send_error(a, 400, "invalid", page < 1 || page > 100000 ? "page" : "per_page",
+                             "رقم الصفحة أو عدد المقالات غير صالح");
         goto out;
     }
     if (status && kb_status_parse(status, &st) != 0) {
-        ret = send_error(a, 400, "invalid", "status", "الحالة غير معروفة");
+        ret = adm_send_error(a, 400, "invalid", "status", "الحالة غير معروفة");
         goto out;
     }
     if (author) {
@@ -708,18 +689,18 @@ static enum MHD_Result list_articles(struct answer *a)
         kb_user_release(&u);
     }
     aq.trashed = trash && !strcmp(trash, "1");
-    aq.viewer_id = is_staff(a) ? 0 : a->user.id;
+    aq.viewer_id = adm_is_staff(a) ? 0 : a->user.id;
     aq.offset = (size_t)((page - 1) * per);
     aq.limit = (size_t)per;
     int rc = kb_store_article_ids(a->s, &aq, &ids, &n, &total, &d);
     if (rc) {
-        ret = send_diag(a, rc, &d);
+        ret = adm_send_diag(a, rc, &d);
         goto out;
     }
     struct kb_buf b;
     kb_buf_init(&b, (size_t)32 << 20);
     kb_buf_adds(&b, "{\"articles\":[");
-    struct kb_actor who = actor(a);
+    struct kb_actor who = adm_actor(a);
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         struct kb_article art;
@@ -735,7 +716,7 @@ static enum MHD_Result list_articles(struct answer *a)
     }
     kb_buf_addf(&b, "],\"total\":%zu,\"page\":%lld,\"per_page\":%lld}", total, (long long)page,
                 (long long)per);
-    ret = send_json(a, 200, &b);
+    ret = adm_send_json(a, 200, &b);
 out:
     free(ids);
     free(status);
@@ -748,23 +729,21 @@ out:
     return ret;
 }
 
-static void wrote(struct answer *a); /* after every successful write */
-
 static enum MHD_Result create_article(struct answer *a)
 {
     enum MHD_Result ret;
-    json_t *o = body_json(a, &ret);
+    json_t *o = adm_body_json(a, &ret);
     if (!o)
         return ret;
     struct kb_diag d;
     kb_diag_clear(&d);
     int64_t id = 0;
-    struct kb_actor who = actor(a);
+    struct kb_actor who = adm_actor(a);
     int rc = kb_newsroom_create(a->s, &who, o, a->now, &id, &d);
     json_decref(o);
     if (rc)
-        return send_diag(a, rc, &d);
-    wrote(a);
+        return adm_send_diag(a, rc, &d);
+    adm_wrote(a);
     snprintf(a->location, sizeof(a->location), "/api/v1/articles/%lld", (long long)id);
     return send_article(a, 201, id, false);
 }
@@ -786,7 +765,7 @@ static int64_t wanted_version(struct answer *a, json_t *body)
         while (*p >= '0' && *p <= '9' && k < sizeof(tmp) - 1)
             tmp[k++] = *p++;
         tmp[k] = '\0';
-        return parse_id(tmp);
+        return adm_parse_id(tmp);
     }
     json_t *v = json_object_get(body, "version");
     return json_is_integer(v) && json_integer_value(v) > 0 ? (int64_t)json_integer_value(v) : 0;
@@ -795,19 +774,19 @@ static int64_t wanted_version(struct answer *a, json_t *body)
 static enum MHD_Result patch_article(struct answer *a, int64_t id)
 {
     enum MHD_Result ret;
-    json_t *o = body_json(a, &ret);
+    json_t *o = adm_body_json(a, &ret);
     if (!o)
         return ret;
     int64_t v = wanted_version(a, o);
     if (!v) {
         json_decref(o);
-        return send_error(a, 428, "version_required", "version",
-                          "أرسل رقم النسخة التي تعدّلها (If-Match أو version)");
+        return adm_send_error(a, 428, "version_required", "version",
+                              "أرسل رقم النسخة التي تعدّلها (If-Match أو version)");
     }
     struct kb_diag d;
     kb_diag_clear(&d);
     unsigned conflict = 0;
-    struct kb_actor who = actor(a);
+    struct kb_actor who = adm_actor(a);
     int rc = kb_newsroom_update(a->s, &who, id, o, v, a->now, &conflict, &d);
     json_decref(o);
     if (rc == KB_ECONFLICT) {
@@ -816,12 +795,12 @@ static enum MHD_Result patch_article(struct answer *a, int64_t id)
         kb_article_init(&art);
         if (kb_newsroom_get(a->s, &who, id, false, &art, &m, NULL) != 0) {
             kb_article_release(&art);
-            return send_diag(a, KB_ENOTFOUND, &d);
+            return adm_send_diag(a, KB_ENOTFOUND, &d);
         }
         snprintf(a->etag, sizeof(a->etag), "\"v%lld\"", (long long)m.version);
         struct kb_buf b;
         struct kb_json j;
-        start_json(&b, &j);
+        adm_start_json(&b, &j);
         kb_buf_adds(&b, "{\"error\":{\"code\":\"conflict\",\"field\":\"version\",\"message\":\"");
         kb_buf_adds(&b, "عدّل شخص آخر هذا المقال بعد أن فتحته؛ راجع التغييرات ثم احفظ من جديد");
         kb_buf_adds(&b, "\"},\"changed\":");
@@ -830,11 +809,11 @@ static enum MHD_Result patch_article(struct answer *a, int64_t id)
         add_article(&b, &art, &m);
         kb_buf_addch(&b, '}');
         kb_article_release(&art);
-        return send_json(a, 409, &b);
+        return adm_send_json(a, 409, &b);
     }
     if (rc)
-        return send_diag(a, rc, &d);
-    wrote(a);
+        return adm_send_diag(a, rc, &d);
+    adm_wrote(a);
     return send_article(a, 200, id, false);
 }
 
@@ -842,12 +821,12 @@ static enum MHD_Result trash_article(struct answer *a, int64_t id, bool to_trash
 {
     struct kb_diag d;
     kb_diag_clear(&d);
-    struct kb_actor who = actor(a);
+    struct kb_actor who = adm_actor(a);
     int rc = to_trash ? kb_newsroom_trash(a->s, &who, id, a->now, &d)
                       : kb_newsroom_untrash(a->s, &who, id, a->now, &d);
     if (rc)
-        return send_diag(a, rc, &d);
-    wrote(a);
+        return adm_send_diag(a, rc, &d);
+    adm_wrote(a);
     return send_article(a, 200, id, to_trash);
 }
 
@@ -855,13 +834,13 @@ static enum MHD_Result revisions(struct answer *a, int64_t id, char **seg, size_
 {
     struct kb_diag d;
     kb_diag_clear(&d);
-    struct kb_actor who = actor(a);
+    struct kb_actor who = adm_actor(a);
     struct kb_article cur;
     struct kb_article_meta m;
     kb_article_init(&cur);
     int rc = kb_newsroom_get(a->s, &who, id, false, &cur, &m, &d);
     if (rc)
-        return send_diag(a, rc, &d);
+        return adm_send_diag(a, rc, &d);
     bool get = !strcmp(a->rq->method, "GET") || !strcmp(a->rq->method, "HEAD");
     enum MHD_Result ret;
     struct kb_buf b;
@@ -870,10 +849,10 @@ static enum MHD_Result revisions(struct answer *a, int64_t id, char **seg, size_
         struct kb_revision *v;
         size_t k;
         if ((rc = kb_store_revision_list(a->s, id, &v, &k, &d))) {
-            ret = send_diag(a, rc, &d);
+            ret = adm_send_diag(a, rc, &d);
             goto out;
         }
-        start_json(&b, &j);
+        adm_start_json(&b, &j);
         kb_json_obj(&j);
         kb_json_key(&j, "revisions");
         kb_json_arr(&j);
@@ -886,7 +865,7 @@ static enum MHD_Result revisions(struct answer *a, int64_t id, char **seg, size_
             kb_json_key(&j, "user");
             kb_json_strc(&j, v[i].user_id ? v[i].user_name : NULL);
             kb_json_key(&j, "created");
-            iso(&j, v[i].created);
+            adm_iso(&j, v[i].created);
             kb_json_key(&j, "changed");
             kb_fields_json(v[i].changed, &j);
             kb_json_end(&j);
@@ -894,13 +873,13 @@ static enum MHD_Result revisions(struct answer *a, int64_t id, char **seg, size_
         kb_json_end(&j);
         kb_json_end(&j);
         kb_revisions_free(v, k);
-        ret = send_json(a, 200, &b);
+        ret = adm_send_json(a, 200, &b);
         goto out;
     }
-    int64_t num = n >= 6 ? parse_id(seg[5]) : 0;
+    int64_t num = n >= 6 ? adm_parse_id(seg[5]) : 0;
     struct kb_revision r = {0};
     if (!num || (rc = kb_store_revision_get(a->s, id, num, 0, &r, &d))) {
-        ret = send_diag(a, rc ? rc : KB_ENOTFOUND, &d);
+        ret = adm_send_diag(a, rc ? rc : KB_ENOTFOUND, &d);
         goto out;
     }
     if (n == 6 && get) {
@@ -915,11 +894,11 @@ static enum MHD_Result revisions(struct answer *a, int64_t id, char **seg, size_
         kb_buf_adds(&b, ",\"article\":");
         kb_buf_adds(&b, r.json); /* stored as our own JSON writer wrote it */
         kb_buf_addch(&b, '}');
-        ret = send_json(a, 200, &b);
+        ret = adm_send_json(a, 200, &b);
     } else if (n == 7 && get && !strcmp(seg[6], "diff")) {
         /* From revision `num` to ?to=M (a revision) or to the current article. */
-        char *to_s = query_get(a, "to");
-        int64_t to = to_s ? parse_id(to_s) : 0;
+        char *to_s = adm_query_get(a, "to");
+        int64_t to = to_s ? adm_parse_id(to_s) : 0;
         free(to_s);
         struct kb_article from, other;
         kb_article_init(&from);
@@ -935,11 +914,11 @@ static enum MHD_Result revisions(struct answer *a, int64_t id, char **seg, size_
             }
         }
         if (rc) {
-            ret = send_diag(a, rc, &d);
+            ret = adm_send_diag(a, rc, &d);
         } else {
-            start_json(&b, &j);
+            adm_start_json(&b, &j);
             kb_revision_diff_json(&from, to ? &other : &cur, &j);
-            ret = send_json(a, 200, &b);
+            ret = adm_send_json(a, 200, &b);
         }
         json_decref(o1);
         json_decref(o2);
@@ -949,13 +928,13 @@ static enum MHD_Result revisions(struct answer *a, int64_t id, char **seg, size_
     } else if (n == 7 && !strcmp(a->rq->method, "POST") && !strcmp(seg[6], "restore")) {
         rc = kb_newsroom_revision_restore(a->s, &who, id, num, a->now, &d);
         if (rc) {
-            ret = send_diag(a, rc, &d);
+            ret = adm_send_diag(a, rc, &d);
         } else {
-            wrote(a);
+            adm_wrote(a);
             ret = send_article(a, 200, id, false);
         }
     } else {
-        ret = send_error(a, 404, "not_found", NULL, "غير موجود");
+        ret = adm_send_error(a, 404, "not_found", NULL, "غير موجود");
     }
     kb_revision_release(&r);
 out:
@@ -972,14 +951,14 @@ static enum MHD_Result articles(struct answer *a, char **seg, size_t n)
             return list_articles(a);
         if (!strcmp(m, "POST"))
             return create_article(a);
-        return send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
+        return adm_send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
     }
-    int64_t id = parse_id(seg[3]);
+    int64_t id = adm_parse_id(seg[3]);
     if (!id)
-        return send_error(a, 404, "not_found", NULL, "غير موجود");
+        return adm_send_error(a, 404, "not_found", NULL, "غير موجود");
     if (n == 4) {
         if (get) {
-            char *t = query_get(a, "trash");
+            char *t = adm_query_get(a, "trash");
             bool trashed = t && !strcmp(t, "1");
             free(t);
             return send_article(a, 200, id, trashed);
@@ -988,13 +967,13 @@ static enum MHD_Result articles(struct answer *a, char **seg, size_t n)
             return patch_article(a, id);
         if (!strcmp(m, "DELETE"))
             return trash_article(a, id, true);
-        return send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
+        return adm_send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
     }
     if (n == 5 && !strcmp(seg[4], "restore") && !strcmp(m, "POST"))
         return trash_article(a, id, false);
     if (n >= 5 && !strcmp(seg[4], "revisions"))
         return revisions(a, id, seg, n);
-    return send_error(a, 404, "not_found", NULL, "غير موجود");
+    return adm_send_error(a, 404, "not_found", NULL, "غير موجود");
 }
 
 /* ---- sections ------------------------------------------------------------------------------ */
@@ -1024,8 +1003,8 @@ static enum MHD_Result sections(struct answer *a, char **seg, size_t n)
         size_t k;
         int rc = kb_store_section_list(a->s, &v, &k, &d);
         if (rc)
-            return send_diag(a, rc, &d);
-        start_json(&b, &j);
+            return adm_send_diag(a, rc, &d);
+        adm_start_json(&b, &j);
         kb_json_obj(&j);
         kb_json_key(&j, "sections");
         kb_json_arr(&j);
@@ -1034,24 +1013,24 @@ static enum MHD_Result sections(struct answer *a, char **seg, size_t n)
         kb_json_end(&j);
         kb_json_end(&j);
         kb_sections_free(v, k);
-        return send_json(a, 200, &b);
+        return adm_send_json(a, 200, &b);
     }
-    if (!is_staff(a))
-        return send_error(a, 403, "forbidden", NULL, "إدارة الأقسام للمحررين والمديرين فقط");
+    if (!adm_is_staff(a))
+        return adm_send_error(a, 403, "forbidden", NULL, "إدارة الأقسام للمحررين والمديرين فقط");
     if (n == 4 && !strcmp(m, "DELETE")) {
         int rc = kb_store_section_delete(a->s, seg[3], &d);
         if (rc)
-            return send_diag(a, rc, &d);
-        wrote(a);
+            return adm_send_diag(a, rc, &d);
+        adm_wrote(a);
         kb_buf_init(&b, 64);
         kb_buf_adds(&b, "{\"ok\":true}");
-        return send_json(a, 200, &b);
+        return adm_send_json(a, 200, &b);
     }
     bool create = n == 3 && !strcmp(m, "POST"), update = n == 4 && !strcmp(m, "PATCH");
     if (!create && !update)
-        return send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
+        return adm_send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
     enum MHD_Result ret;
-    json_t *o = body_json(a, &ret);
+    json_t *o = adm_body_json(a, &ret);
     if (!o)
         return ret;
     struct kb_section sec = {0};
@@ -1094,10 +1073,10 @@ static enum MHD_Result sections(struct answer *a, char **seg, size_t n)
     json_decref(o);
     if (rc) {
         kb_section_release(&sec);
-        return send_diag(a, rc, &d);
+        return adm_send_diag(a, rc, &d);
     }
-    wrote(a);
-    start_json(&b, &j);
+    adm_wrote(a);
+    adm_start_json(&b, &j);
     write_section(&j, &sec);
     if (create) {
         struct kb_buf loc;
@@ -1109,7 +1088,7 @@ static enum MHD_Result sections(struct answer *a, char **seg, size_t n)
         kb_buf_release(&loc);
     }
     kb_section_release(&sec);
-    return send_json(a, create ? 201 : 200, &b);
+    return adm_send_json(a, create ? 201 : 200, &b);
 }
 
 /* ---- the router ---------------------------------------------------------------------------- */
@@ -1133,46 +1112,47 @@ enum MHD_Result srv_admin_answer(struct srv_admin_req *rq, const struct srv_admi
         p = sl ? sl + 1 : p + l;
     }
     if (bad) {
-        ret = send_error(&a, 404, "not_found", NULL, "غير موجود");
+        ret = adm_send_error(&a, 404, "not_found", NULL, "غير موجود");
         goto out;
     }
     struct kb_diag d;
     kb_diag_clear(&d);
     bool login = n == 2 && !strcmp(seg[0], "admin") && !strcmp(seg[1], "login");
     if (login) {
-        ret = strcmp(rq->method, "POST")
-                  ? send_error(&a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا")
-                  : do_login(&a);
+        ret = strcmp(rq->method, "POST") ? adm_send_error(&a, 405, "method_not_allowed", NULL,
+                                                          "هذه الطريقة غير مسموح بها هنا")
+                                         : do_login(&a);
         goto out;
     }
     int rc = authenticate(&a, &d);
     if (rc < 0) {
-        ret = send_diag(&a, rc, &d);
+        ret = adm_send_diag(&a, rc, &d);
         goto out;
     }
     if (rc > 0) {
-        ret = send_error(&a, 401, "unauthenticated", NULL, "سجّل الدخول أولاً (جلسة أو رمز وصول)");
+        ret =
+            adm_send_error(&a, 401, "unauthenticated", NULL, "سجّل الدخول أولاً (جلسة أو رمز وصول)");
         goto out;
     }
     if (!csrf_ok(&a)) {
-        ret = send_error(&a, 403, "csrf", "csrf", "رمز الحماية (CSRF) مفقود أو غير صحيح");
+        ret = adm_send_error(&a, 403, "csrf", "csrf", "رمز الحماية (CSRF) مفقود أو غير صحيح");
         goto out;
     }
     if (n == 2 && !strcmp(seg[0], "admin") && !strcmp(seg[1], "logout")) {
         const char *cookie = MHD_lookup_connection_value(env->conn, MHD_COOKIE_KIND, COOKIE);
         if (a.via_session && (rc = kb_newsroom_session_end(a.s, cookie, &d)) != 0) {
-            ret = send_diag(&a, rc, &d);
+            ret = adm_send_diag(&a, rc, &d);
             goto out;
         }
         set_cookie(&a, "", 0);
         struct kb_buf b;
         kb_buf_init(&b, 64);
         kb_buf_adds(&b, "{\"ok\":true}");
-        ret = send_json(&a, 200, &b);
+        ret = adm_send_json(&a, 200, &b);
         goto out;
     }
     if (n < 3 || strcmp(seg[0], "api") || strcmp(seg[1], "v1")) {
-        ret = send_error(&a, 404, "not_found", NULL, "غير موجود");
+        ret = adm_send_error(&a, 404, "not_found", NULL, "غير موجود");
         goto out;
     }
     if (!strcmp(seg[2], "articles"))
@@ -1184,11 +1164,11 @@ enum MHD_Result srv_admin_answer(struct srv_admin_req *rq, const struct srv_admi
     else if (!strcmp(seg[2], "session") && n == 3)
         ret = do_session(&a);
     else if (!strcmp(seg[2], "media"))
-        /* The hook for media upload (issue 4 item 6): authenticated, CSRF-checked, body
-         * capped; the handler is not written yet. */
-        ret = send_error(&a, 501, "not_implemented", NULL, "رفع الصور لم يُفعَّل بعد");
+        ret = adm_media(&a, seg, n);
+    else if (!strcmp(seg[2], "users"))
+        ret = adm_users(&a, seg, n);
     else
-        ret = send_error(&a, 404, "not_found", NULL, "غير موجود");
+        ret = adm_send_error(&a, 404, "not_found", NULL, "غير موجود");
 out:
     for (size_t i = 0; i < n; i++)
         free(seg[i]);
@@ -1209,14 +1189,14 @@ struct srv_scheduler {
 };
 
 static int64_t next_due;                    /* atomic: srv_scheduler_next */
-static struct srv_scheduler *the_scheduler; /* for wrote()'s poke; one per process */
+static struct srv_scheduler *the_scheduler; /* for adm_wrote()'s poke; one per process */
 
 int64_t srv_scheduler_next(void)
 {
     return __atomic_load_n(&next_due, __ATOMIC_ACQUIRE);
 }
 
-static void wrote(struct answer *a)
+void adm_wrote(struct answer *a)
 {
     srv_cache_bump(a->env->cache);
     struct srv_scheduler *sch = __atomic_load_n(&the_scheduler, __ATOMIC_ACQUIRE);
