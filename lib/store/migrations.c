@@ -179,6 +179,21 @@ const char *const kb_store_sqlite_migrations[] = {
     "  PRIMARY KEY (article_id, rank)\n"
     ");\n"
     "CREATE INDEX article_related_back ON article_related (related_id);\n",
+
+    /* 5: where an imported article came from, for formats that version their items
+     * (docs/ninjs.md): the item's own version and versioncreated decide whether a later
+     * copy of the same uri (external_id) is newer or stale; firstcreated and located are
+     * kept so an export gives them back. */
+    "CREATE TABLE article_origin (\n"
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,\n"
+    "  format TEXT NOT NULL,\n"
+    "  version TEXT,\n"
+    "  versioncreated INTEGER,\n"
+    "  versioncreated_offset INTEGER NOT NULL DEFAULT 0,\n"
+    "  firstcreated INTEGER,\n"
+    "  firstcreated_offset INTEGER NOT NULL DEFAULT 0,\n"
+    "  located TEXT\n"
+    ");\n",
 };
 
 const int kb_store_sqlite_nmigrations =
