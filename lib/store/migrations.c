@@ -194,6 +194,18 @@ const char *const kb_store_sqlite_migrations[] = {
     "  firstcreated_offset INTEGER NOT NULL DEFAULT 0,\n"
     "  located TEXT\n"
     ");\n",
+
+    /* 6: what imports bring beside articles (docs/wxr.md): the old addresses of imported
+     * articles, answered with a 301 to the current one when no page matches
+     * (lib/store/redirects.c; paths percent-decoded, without a trailing '/'); and the
+     * section tree (WordPress's category_parent): a section's parent, NULL at the top. */
+    "CREATE TABLE redirects (\n"
+    "  path TEXT PRIMARY KEY NOT NULL,\n"
+    "  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX redirects_article ON redirects (article_id);\n"
+    "ALTER TABLE sections ADD COLUMN parent_id INTEGER REFERENCES sections (id)\n"
+    "  ON DELETE SET NULL;\n",
 };
 
 const int kb_store_sqlite_nmigrations =
