@@ -93,6 +93,8 @@ struct kb_article {
     int updated_offset;
     int reading_minutes; /* computed from lede + body by kb_article_compute */
     char *external_id;   /* the importer's key (source URL or corpus id), NULL for native */
+    int64_t want_id;     /* on insert (id 0) only: take this id when no article has it
+                            (restoring an export, export.h); 0 = the next free one */
 };
 
 /* Zero `a` (status draft, every string NULL).  kb_article_release frees everything and
@@ -135,6 +137,9 @@ void kb_article_url(struct kb_buf *out, const struct kb_article *a);
  * 0), reading_minutes.  NULL strings are null.  external_id is not part of the contract and
  * is not written. */
 void kb_article_to_json(const struct kb_article *a, struct kb_json *j);
+/* The members kb_article_to_json writes, without the enclosing braces, into an object the
+ * caller opened (kb_json_obj) and closes: for records that add their own keys (export.h). */
+void kb_article_json_members(const struct kb_article *a, struct kb_json *j);
 
 /* Read an article from product.md's JSON (a jansson json_t *, passed as void * so this
  * header does not pull jansson in).  `section` is an object {slug, name} or a string,

@@ -344,6 +344,12 @@ static void json_field(struct kb_json *j, const char *key, const char *v)
 void kb_article_to_json(const struct kb_article *a, struct kb_json *j)
 {
     kb_json_obj(j);
+    kb_article_json_members(a, j);
+    kb_json_end(j);
+}
+
+void kb_article_json_members(const struct kb_article *a, struct kb_json *j)
+{
     kb_json_key(j, "id");
     if (a->id)
         kb_json_int(j, a->id);
@@ -394,7 +400,6 @@ void kb_article_to_json(const struct kb_article *a, struct kb_json *j)
     json_time(j, "updated", a->updated, a->updated_offset);
     kb_json_key(j, "reading_minutes");
     kb_json_int(j, a->reading_minutes);
-    kb_json_end(j);
 }
 
 /* ---- JSON in ---------------------------------------------------------------------------- */

@@ -101,8 +101,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
         "INSERT INTO articles (slug, status, section_id, headline, lede, byline, source, "
         "language, image_src, image_alt, image_caption, image_credit, image_copyright, "
         "body_html, published, published_offset, updated, updated_offset, reading_minutes, "
-        "external_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-        "?15, ?16, ?17, ?18, ?19, ?20)",
+        "external_id, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", /* ?21 NULL: the next id */
     [ST_ARTICLE_UPDATE] = "UPDATE articles SET " ARTICLE_SET " WHERE id = ?21",
     [ST_ARTICLE_DELETE] = "DELETE FROM articles WHERE id = ?1",
     [ST_TAGS_DELETE] = "DELETE FROM article_tags WHERE article_id = ?1",
@@ -959,6 +959,19 @@ static int write_article(struct sqlite_store *ss, const struct kb_article *a, st
         if (src != SQLITE_ROW)
             return db_fail(ss, src, "reading an article", d);
     }
+    int64_t take = 0; /* an insert asking for its id (export.h): taken when free */
+    if (!a->id && a->want_id > 0) {
+        sqlite3_stmt *st = stmt(ss, ST_ARTICLE_EXISTS, d);
+        if (!st)
+            return KB_EDB;
+        sqlite3_bind_int64(st, 1, a->want_id);
+        int src = sqlite3_step(st);
+        done(st);
+        if (src == SQLITE_DONE)
+            take = a->want_id;
+        else if (src != SQLITE_ROW)
+            return db_fail(ss, src, "reading an article", d);
+    }
     char *base = a->slug ? kb_strdup(a->slug) : kb_store_slug_from(a->headline);
     rc = unique_slug(ss, base, a->id, &x->slug, d);
     free(base);
@@ -971,6 +984,8 @@ static int write_article(struct sqlite_store *ss, const struct kb_article *a, st
     bind_article(st, a, x);
     if (a->id)
         sqlite3_bind_int64(st, 21, a->id);
+    else if (take)
+        sqlite3_bind_int64(st, 21, take); /* else ?21 stays NULL: the next id */
     int src = sqlite3_step(st);
     done(st);
     if ((src & 0xff) == SQLITE_CONSTRAINT && a->external_id)
