@@ -151,6 +151,29 @@ void kb_articles_free(struct kb_article *v, size_t n);
 /* Number of articles (any status). */
 KB_MUST_CHECK int kb_store_article_count(struct kb_store *s, size_t *out, struct kb_diag *d);
 
+/* ---- redirects: old addresses of imported articles (lib/store/redirects.c) ---- */
+
+#define KB_REDIRECT_MAX_PATH 2000
+
+/* The canonical form of an old address, appended to `out`: the path of an http(s) URL or
+ * of a site path ("/2020/05/x/"), without query or fragment, %XX escapes decoded (so
+ * percent-encoded Arabic matches its UTF-8 form), trailing '/' removed.  KB_EINVAL (field
+ * "url") when it has no path, is the root "/", or decodes to invalid UTF-8 or a control
+ * character; KB_ETOOBIG over KB_REDIRECT_MAX_PATH bytes.  Pure; thread-safe. */
+KB_MUST_CHECK int kb_redirect_path(const char *url, struct kb_buf *out, struct kb_diag *d);
+/* Record that canonical `path` was article `article_id`'s address (a path already
+ * recorded moves to this article).  KB_ENOTFOUND when no such article. */
+KB_MUST_CHECK int kb_store_redirect_put(struct kb_store *s, const char *path, int64_t article_id,
+                                        struct kb_diag *d);
+/* The current site path ("/<section>/<slug>", percent-encoded) of the live article (status
+ * published, published <= now, not in the trash) once at canonical `path`, appended to
+ * `location`.  KB_ENOTFOUND when there is none. */
+KB_MUST_CHECK int kb_store_redirect_find(struct kb_store *s, const char *path, int64_t now,
+                                         struct kb_buf *location, struct kb_diag *d);
+/* The number of old paths recorded for an article (every article when article_id is 0). */
+KB_MUST_CHECK int kb_store_redirect_count(struct kb_store *s, int64_t article_id, size_t *out,
+                                          struct kb_diag *d);
+
 /* ---- search (search.h; the index is kept in step with every article write) ---- */
 
 /* Live articles matching rq->match (kb_search_query_match), ranked by rq->sort, with

@@ -1,0 +1,135 @@
+/*
+ * test_redirects.c — old addresses of imported articles (lib/store/redirects.c) and the
+ * section tree (lib/store/section_tree.c), against an in-memory SQLite store.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include "khabar/store.h"
+
+static struct kb_store *open_mem(void)
+{
+    struct kb_store *s = NULL;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_store_open(":memory:", KB_STORE_CREATE, &s, &d), 0);
+    return s;
+}
+
+/* The canonical path of `url`, or NULL (and *code) when refused. */
+static char *canon(const char *url, int *code)
+{
+    static char out[4096];
+    struct kb_buf b;
+    kb_buf_init(&b, 0);
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    int rc = kb_redirect_path(url, &b, &d);
+    if (code)
+        *code = rc;
+    snprintf(out, sizeof(out), "%s", kb_buf_cstr(&b));
+    kb_buf_release(&b);
+    return rc ? NULL : out;
+}
+
+static void test_path_forms(void **state)
+{
+    (void)state;
+    assert_string_equal(canon("https://old.example/2020/05/slug/", NULL), "/2020/05/slug");
+    assert_string_equal(canon("HTTP://old.example:8080/a/b?p=1#c", NULL), "/a/b");
+    assert_string_equal(canon("/a/b/", NULL), "/a/b");
+    /* percent-encoded Arabic, either case of hex, and the raw bytes are one path */
+    const char *ar = "/2020/05/\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85";
+    assert_string_equal(canon("http://x/2020/05/%d8%b3%d9%84%d8%a7%d9%85/", NULL), ar);
+    assert_string_equal(canon("http://x/2020/05/%D8%B3%D9%84%D8%A7%D9%85", NULL), ar);
+    assert_string_equal(canon(ar, NULL), ar);
+    /* a bad escape is kept as written */
+    assert_string_equal(canon("/a%zz", NULL), "/a%zz");
+    int code = 0;
+    assert_null(canon("https://old.example/", &code));
+    assert_int_equal(code, KB_EINVAL);
+    assert_null(canon("https://old.example", &code));
+    assert_null(canon("https://old.example?p=12", &code));
+    assert_null(canon("wxr:12", &code));
+    assert_null(canon("/a/%ff%fe", &code)); /* not UTF-8 once decoded */
+    assert_int_equal(code, KB_EINVAL);
+    assert_null(canon("/a/%0a", &code));
+    char longp[KB_REDIRECT_MAX_PATH + 10];
+    memset(longp, 'a', sizeof(longp) - 1);
+    longp[0] = '/';
+    longp[sizeof(longp) - 1] = '\0';
+    assert_null(canon(longp, &code));
+    assert_int_equal(code, KB_ETOOBIG);
+}
+
+static int64_t put_article(struct kb_store *s, const char *slug, enum kb_status st)
+{
+    struct kb_article a;
+    kb_article_init(&a);
+    kb_set_str(&a.slug, slug);
+    kb_set_str(&a.headline, "عنوان");
+    kb_set_str(&a.body_html, "<p>نص</p>");
+    kb_set_str(&a.section.name, "سياسة");
+    a.status = st;
+    a.published = st == KB_STATUS_PUBLISHED ? 1600000000 : 0;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_store_article_put(s, &a, &d), 0);
+    int64_t id = a.id;
+    kb_article_release(&a);
+    return id;
+}
+
+static const char *find(struct kb_store *s, const char *path, int64_t now)
+{
+    static char out[4096];
+    struct kb_buf b;
+    kb_buf_init(&b, 0);
+    int rc = kb_store_redirect_find(s, path, now, &b, NULL);
+    snprintf(out, sizeof(out), "%s", kb_buf_cstr(&b));
+    kb_buf_release(&b);
+    return rc == 0 ? out : rc == KB_ENOTFOUND ? NULL : "error";
+}
+
+static void test_put_find(void **state)
+{
+    (void)state;
+    struct kb_store *s = open_mem();
+    struct kb_section sec = {0};
+    assert_int_equal(kb_store_section_ensure(s, "سياسة", &sec, NULL), 0);
+    kb_section_release(&sec);
+    int64_t live = put_article(s, "\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", KB_STATUS_PUBLISHED);
+    int64_t draft = put_article(s, "draft", KB_STATUS_DRAFT);
+    assert_int_equal(kb_store_redirect_put(s, "/2020/05/old", live, NULL), 0);
+    assert_int_equal(kb_store_redirect_put(s, "/2020/05/old", live, NULL), 0); /* again */
+    assert_int_equal(kb_store_redirect_put(s, "/d", draft, NULL), 0);
+    assert_string_equal(find(s, "/2020/05/old", 1700000000), "/politics/%D8%B3%D9%84%D8%A7%D9%85");
+    assert_null(find(s, "/2020/05/old", 1500000000)); /* not yet published then */
+    assert_null(find(s, "/d", 1700000000));           /* drafts are not redirected to */
+    assert_null(find(s, "/nothing", 1700000000));
+    size_t n = 0;
+    assert_int_equal(kb_store_redirect_count(s, 0, &n, NULL), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(kb_store_redirect_put(s, "/x", 9999, NULL), KB_ENOTFOUND);
+    assert_int_equal(kb_store_redirect_put(s, "/", live, NULL), KB_EINVAL);
+    /* a path moves to the article imported last; a deleted article takes its paths */
+    assert_int_equal(kb_store_redirect_put(s, "/d", live, NULL), 0);
+    assert_non_null(find(s, "/d", 1700000000));
+    assert_int_equal(kb_store_article_delete(s, live, NULL), 0);
+    assert_int_equal(kb_store_redirect_count(s, 0, &n, NULL), 0);
+    assert_int_equal(n, 0);
+    kb_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_path_forms),
+        cmocka_unit_test(test_put_find),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
