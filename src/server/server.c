@@ -544,6 +544,7 @@ enum route {
     R_SITEMAP, /* /sitemap-<n>.xml (x->sitemap) */
     R_NEWS_SITEMAP,
     R_ROBOTS,
+    R_REDIRECT, /* any other path: an imported article's old address, else 404 */
 };
 /* Routes whose bodies hold absolute URLs: keyed and rendered with the request's origin
  * when site.base_url is unset. */
@@ -551,6 +552,27 @@ static bool absolute_route(enum route r)
 {
     return r == R_ARTICLE || r == R_FEED || r == R_SECTION_FEED || r == R_SITEMAP_INDEX ||
            r == R_SITEMAP || r == R_NEWS_SITEMAP || r == R_ROBOTS;
+}
+
+/* When `uri` is the old address of a live imported article (store.h, redirects): make *p
+ * a 301 to its current path and return true. */
+static bool old_address(struct kb_store *st, const char *uri, int64_t now, struct kb_page *p)
+{
+    struct kb_buf path, loc;
+    kb_buf_init(&path, 2 * MAX_URI);
+    kb_buf_init(&loc, 3 * MAX_URI);
+    bool found = kb_redirect_path(uri, &path, NULL) == 0 &&
+                 kb_store_redirect_find(st, kb_buf_cstr(&path), now, &loc, NULL) == 0 &&
+                 !kb_buf_err(&loc);
+    if (found) {
+        kb_page_release(p);
+        kb_page_init(p);
+        p->status = 301;
+        p->location = kb_buf_detach(&loc, NULL);
+    }
+    kb_buf_release(&path);
+    kb_buf_release(&loc);
+    return found;
 }
 
 /* Answer a route served from the store, through the cache. */
@@ -626,6 +648,13 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     case R_NEWS_SITEMAP:
     case R_ROBOTS:
         kb_buf_addf(&key, "machine|%d|%zu|", (int)r, x->sitemap);
+        break;
+    case R_REDIRECT:
+        kb_buf_adds(&key, "redirect|");
+        if (kb_redirect_path(x->rq->uri, &key, NULL) != 0) {
+            kb_buf_release(&key);
+            return send_error(x, 404);
+        }
         break;
     }
     struct kb_buf origin;
@@ -728,6 +757,9 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     case R_ROBOTS:
         kb_pages_robots(site, &p);
         break;
+    case R_REDIRECT:
+        p.status = 404; /* unless it is an old address, below */
+        break;
     }
     if (rc) {
         cmd_error_diag("serve", x->rq->uri, &d);
@@ -736,7 +768,9 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         kb_buf_release(&origin);
         return send_error(x, 500);
     }
-    if (p.status == 404 && kind == SRV_KIND_PAGE) {
+    if (p.status == 404 && kind == SRV_KIND_PAGE && old_address(w->store, x->rq->uri, now, &p)) {
+        /* an imported article's old address: 301 to where it lives now (docs/wxr.md) */
+    } else if (p.status == 404 && kind == SRV_KIND_PAGE) {
         /* The use-cases do not know the request path; the 404 page names it. */
         kb_page_release(&p);
         kb_page_init(&p);
@@ -856,7 +890,7 @@ static enum MHD_Result route(struct ctx *x)
         return serve_dynamic(x, t->trailing ? R_SECTION : R_SECTION_BARE);
     if (n == 2 && !t->trailing)
         return serve_dynamic(x, R_ARTICLE);
-    return send_error(x, 404);
+    return serve_dynamic(x, R_REDIRECT);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
