@@ -86,6 +86,29 @@ bool kb_newsroom_authors_publish(struct kb_store *s);
 void kb_newsroom_wf_actor(struct kb_store *s, const struct kb_actor *who, int64_t author_id,
                           struct kb_wf_actor *out);
 
+/* ---- users (the admins' page; who may call these is the caller's check) ---- */
+
+/* Add a user: the name (kb_user_name_check) and password (kb_password_check) are checked,
+ * the password hashed with Argon2id.  Sets *id.  KB_EINVAL (field "name" or "password"),
+ * KB_EEXISTS (field "name") when the name is taken. */
+KB_MUST_CHECK int kb_newsroom_user_add(struct kb_store *s, const char *name, enum kb_role role,
+                                       const char *password, int64_t now, int64_t *id,
+                                       struct kb_diag *d);
+
+/* What an update of a user changes; a `set_` flag false leaves its field alone. */
+struct kb_user_change {
+    bool set_role, set_disabled;
+    enum kb_role role;
+    bool disabled;        /* disabling ends the user's sessions */
+    const char *password; /* NULL: unchanged; else checked and hashed */
+};
+
+/* Change user `id`, all or nothing.  KB_ENOTFOUND; KB_EINVAL (field "password");
+ * KB_ECONFLICT (field "role" or "disabled") when it would leave the site without an
+ * enabled admin. */
+KB_MUST_CHECK int kb_newsroom_user_update(struct kb_store *s, int64_t id,
+                                          const struct kb_user_change *c, struct kb_diag *d);
+
 /* ---- signing in ---- */
 
 enum kb_login_result { KB_LOGIN_OK, KB_LOGIN_BAD, KB_LOGIN_LIMITED };

@@ -50,6 +50,10 @@ KB_MUST_CHECK int kb_store_user_list(struct kb_store *s, struct kb_user **out, s
                                      struct kb_diag *d);
 KB_MUST_CHECK int kb_store_user_set_password(struct kb_store *s, int64_t id, const char *pwhash,
                                              struct kb_diag *d);
+/* A new role for user `id`: their sessions and tokens act with it from the next request
+ * (tokens still capped by their own role).  KB_ENOTFOUND when there is no such user. */
+KB_MUST_CHECK int kb_store_user_set_role(struct kb_store *s, int64_t id, enum kb_role role,
+                                         struct kb_diag *d);
 /* Disabling also ends the user's sessions. */
 KB_MUST_CHECK int kb_store_user_set_disabled(struct kb_store *s, int64_t id, bool disabled,
                                              struct kb_diag *d);

@@ -379,6 +379,71 @@ int kb_newsroom_publish_due(struct kb_store *s, int64_t now, size_t *count, stru
     return rc;
 }
 
+/* ---- users ----------------------------------------------------------------------------------- */
+
+int kb_newsroom_user_add(struct kb_store *s, const char *name, enum kb_role role,
+                         const char *password, int64_t now, int64_t *id, struct kb_diag *d)
+{
+    int rc = kb_user_name_check(name, d);
+    if (!rc)
+        rc = kb_password_check(password, d);
+    if (rc)
+        return rc;
+    char hash[KB_PWHASH_LEN];
+    if ((rc = kb_password_hash(password, KB_PW_INTERACTIVE, hash, d)))
+        return rc;
+    return kb_store_user_add(s, name, role, hash, now, id, d);
+}
+
+/* Enabled admins left, in the open transaction. */
+static int admins_left(struct kb_store *s, size_t *n, struct kb_diag *d)
+{
+    struct kb_user *v;
+    size_t k;
+    int rc = kb_store_user_list(s, &v, &k, d);
+    if (rc)
+        return rc;
+    size_t c = 0;
+    for (size_t i = 0; i < k; i++)
+        c += v[i].role == KB_ROLE_ADMIN && !v[i].disabled;
+    kb_users_free(v, k);
+    *n = c;
+    return 0;
+}
+
+int kb_newsroom_user_update(struct kb_store *s, int64_t id, const struct kb_user_change *c,
+                            struct kb_diag *d)
+{
+    char hash[KB_PWHASH_LEN];
+    int rc = 0;
+    /* Argon2 before the write lock: it takes a while and needs no database. */
+    if (c->password && ((rc = kb_password_check(c->password, d)) ||
+                        (rc = kb_password_hash(c->password, KB_PW_INTERACTIVE, hash, d))))
+        return rc;
+    if ((rc = kb_store_begin(s, d)))
+        return rc;
+    struct kb_user u = {0};
+    rc = kb_store_user_get(s, NULL, id, &u, d);
+    bool was_admin = !rc && u.role == KB_ROLE_ADMIN && !u.disabled;
+    kb_user_release(&u);
+    if (!rc && c->set_role)
+        rc = kb_store_user_set_role(s, id, c->role, d);
+    if (!rc && c->set_disabled)
+        rc = kb_store_user_set_disabled(s, id, c->disabled, d);
+    if (!rc && c->password)
+        rc = kb_store_user_set_password(s, id, hash, d);
+    size_t left = 1;
+    if (!rc && was_admin && (rc = admins_left(s, &left, d)) == 0 && left == 0)
+        rc = kb_diag_set(d, KB_ECONFLICT, c->set_disabled && c->disabled ? "disabled" : "role",
+                         "the site would be left without an enabled admin");
+    if (!rc)
+        rc = kb_store_commit(s, d);
+    if (rc)
+        kb_store_rollback(s);
+    memset(hash, 0, sizeof(hash));
+    return rc;
+}
+
 /* ---- signing in ---------------------------------------------------------------------------- */
 
 static void key_of(char *out, size_t cap, const char *kind, const char *v)

@@ -228,6 +228,20 @@ int kb_store_user_set_password(struct kb_store *s, int64_t id, const char *pwhas
     return rc;
 }
 
+int kb_store_user_set_role(struct kb_store *s, int64_t id, enum kb_role role, struct kb_diag *d)
+{
+    sqlite3_stmt *st;
+    int rc = prep(s, "UPDATE users SET role = ?1 WHERE id = ?2", &st, d);
+    if (rc)
+        return rc;
+    bind_str(st, 1, kb_role_name(role));
+    sqlite3_bind_int64(st, 2, id);
+    rc = run(st, "changing a role", d);
+    if (!rc && changes(s) == 0)
+        rc = kb_diag_set(d, KB_ENOTFOUND, "name", "no such user");
+    return rc;
+}
+
 int kb_store_user_set_disabled(struct kb_store *s, int64_t id, bool disabled, struct kb_diag *d)
 {
     int rc = sp_begin(s, d);
