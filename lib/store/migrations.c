@@ -206,6 +206,25 @@ const char *const kb_store_sqlite_migrations[] = {
     "CREATE INDEX redirects_article ON redirects (article_id);\n"
     "ALTER TABLE sections ADD COLUMN parent_id INTEGER REFERENCES sections (id)\n"
     "  ON DELETE SET NULL;\n",
+
+    /* 7: uploaded photos (docs/media.md).  The file on disk is named by `hash` (SHA-256
+     * hex of its bytes) and `type` (jpeg, png, webp); width/height come from the header;
+     * the text fields are the editor's, copied into an article's image when it uses one. */
+    "CREATE TABLE media (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  hash TEXT NOT NULL UNIQUE,\n"
+    "  type TEXT NOT NULL,\n"
+    "  width INTEGER NOT NULL,\n"
+    "  height INTEGER NOT NULL,\n"
+    "  bytes INTEGER NOT NULL,\n"
+    "  alt TEXT NOT NULL DEFAULT '',\n"
+    "  caption TEXT NOT NULL DEFAULT '',\n"
+    "  credit TEXT NOT NULL DEFAULT '',\n"
+    "  copyright TEXT NOT NULL DEFAULT '',\n"
+    "  uploaded_by INTEGER REFERENCES users (id) ON DELETE SET NULL,\n"
+    "  created INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX media_created ON media (created, id);\n",
 };
 
 const int kb_store_sqlite_nmigrations =
