@@ -54,6 +54,10 @@ struct kb_section {
     char *slug;   /* URL segment: Latin for the built-in sections, Arabic kept otherwise */
     char *name;   /* display name: "سياسة" */
     int position; /* order in the site's navigation */
+    /* The parent section's slug (a WordPress category's parent), NULL at the top.  Filled
+     * by kb_store_section_get/list (not in an article's section); written only with
+     * kb_store_section_set_parent, so kb_store_section_put leaves it as it was. */
+    char *parent;
 };
 
 /* Free the strings of `s` and zero it (a zeroed struct is a valid empty one). */

@@ -93,6 +93,14 @@ KB_MUST_CHECK int kb_store_section_get(struct kb_store *s, const char *slug_or_n
  * and returns it.  New sections go last in the navigation.  `out` as for section_get. */
 KB_MUST_CHECK int kb_store_section_ensure(struct kb_store *s, const char *name,
                                           struct kb_section *out, struct kb_diag *d);
+/* Sections nest at most this deep (a top section is level 1). */
+#define KB_MAX_SECTION_DEPTH 16
+/* Put section `slug` under section `parent` (NULL or "": at the top).  KB_ENOTFOUND when
+ * either is missing (field "section" or "parent"); KB_EINVAL (field "parent") when it
+ * would make a section its own ancestor or the tree deeper than KB_MAX_SECTION_DEPTH.
+ * Readers get the parent's slug in struct kb_section's `parent` from section_get/list. */
+KB_MUST_CHECK int kb_store_section_set_parent(struct kb_store *s, const char *slug,
+                                              const char *parent, struct kb_diag *d);
 /* All sections in navigation order; free with kb_sections_free. */
 KB_MUST_CHECK int kb_store_section_list(struct kb_store *s, struct kb_section **out, size_t *n,
                                         struct kb_diag *d);

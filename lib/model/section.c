@@ -15,6 +15,7 @@ void kb_section_release(struct kb_section *s)
         return;
     free(s->slug);
     free(s->name);
+    free(s->parent);
     memset(s, 0, sizeof(*s));
 }
 

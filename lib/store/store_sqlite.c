@@ -62,6 +62,9 @@ enum stmt_id {
     ST_COUNT_
 };
 
+/* A section's parent slug, for the section statements (alias s). */
+#define SECTION_PARENT "(SELECT p.slug FROM sections p WHERE p.id = s.parent_id)"
+
 #define ARTICLE_COLS                                                                               \
     "a.id, a.slug, a.status, s.id, s.slug, s.name, s.position, a.headline, a.lede, "               \
     "a.byline, a.source, a.language, a.image_src, a.image_alt, a.image_caption, "                  \
@@ -92,9 +95,13 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_SECTION_PUT] = "INSERT INTO sections (slug, name, position) VALUES (?1, ?2, ?3) "
                        "ON CONFLICT (slug) DO UPDATE SET name = excluded.name, "
                        "position = excluded.position RETURNING id",
-    [ST_SECTION_BY_SLUG] = "SELECT id, slug, name, position FROM sections WHERE slug = ?1",
-    [ST_SECTION_BY_NAME] = "SELECT id, slug, name, position FROM sections WHERE name = ?1",
-    [ST_SECTION_LIST] = "SELECT id, slug, name, position FROM sections ORDER BY position, id",
+    /* the 5th column is the parent's slug (migration 6), read by section_find/list only */
+    [ST_SECTION_BY_SLUG] = "SELECT id, slug, name, position, " SECTION_PARENT
+                           " FROM sections s WHERE slug = ?1",
+    [ST_SECTION_BY_NAME] = "SELECT id, slug, name, position, " SECTION_PARENT
+                           " FROM sections s WHERE name = ?1",
+    [ST_SECTION_LIST] = "SELECT id, slug, name, position, " SECTION_PARENT
+                        " FROM sections s ORDER BY position, id",
     [ST_SLUG_OWNER] = "SELECT id FROM articles WHERE slug = ?1",
     [ST_ARTICLE_EXISTS] = "SELECT 1 FROM articles WHERE id = ?1",
     [ST_ARTICLE_INSERT] =
@@ -596,8 +603,10 @@ static int sq_section_find(struct kb_store *s, const char *key, bool by_name,
     bind_text(st, 1, key);
     int rc = sqlite3_step(st);
     struct kb_section sec = {0};
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         read_section(st, 0, &sec);
+        sec.parent = col_str(st, 4);
+    }
     done(st);
     if (rc == SQLITE_DONE)
         return kb_diag_set(d, KB_ENOTFOUND, "section", "no section '%.100s'", key);
@@ -624,7 +633,8 @@ static int sq_section_list(struct kb_store *s, struct kb_section **out, size_t *
             v = kb_realloc(v, cap * sizeof(*v));
         }
         memset(&v[count], 0, sizeof(v[count]));
-        read_section(st, 0, &v[count++]);
+        read_section(st, 0, &v[count]);
+        v[count++].parent = col_str(st, 4);
     }
     done(st);
     if (rc != SQLITE_DONE) {

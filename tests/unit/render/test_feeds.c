@@ -138,8 +138,8 @@ static char *cdata_text(const char *s)
 }
 
 static struct kb_section sections[] = {
-    {1, "politics", "سياسة", 1},
-    {2, "world", "عالم", 2},
+    {1, "politics", "سياسة", 1, NULL},
+    {2, "world", "عالم", 2, NULL},
 };
 
 static struct kb_site test_site(void)

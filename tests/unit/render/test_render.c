@@ -69,9 +69,9 @@ static void assert_lacks(const char *hay, const char *needle)
 }
 
 static struct kb_section sections[] = {
-    {1, "politics", "سياسة", 1},
-    {2, "world", "عالم", 2},
-    {3, "economy", "اقتصاد", 3},
+    {1, "politics", "سياسة", 1, NULL},
+    {2, "world", "عالم", 2, NULL},
+    {3, "economy", "اقتصاد", 3, NULL},
 };
 
 static struct kb_site test_site(void)

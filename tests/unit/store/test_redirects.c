@@ -125,11 +125,76 @@ static void test_put_find(void **state)
     kb_store_close(s);
 }
 
+static void add_section(struct kb_store *s, const char *slug, const char *name)
+{
+    struct kb_section sec = {.slug = (char *)slug, .name = (char *)name};
+    assert_int_equal(kb_store_section_put(s, &sec, NULL), 0);
+}
+
+static void test_section_tree(void **state)
+{
+    (void)state;
+    struct kb_store *s = open_mem();
+    add_section(s, "world", "العالم");
+    add_section(s, "arab", "عربي");
+    add_section(s, "\xd9\x85\xd8\xb5\xd8\xb1", "مصر"); /* an Arabic slug */
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_store_section_set_parent(s, "arab", "world", &d), 0);
+    assert_int_equal(kb_store_section_set_parent(s, "\xd9\x85\xd8\xb5\xd8\xb1", "arab", &d), 0);
+    struct kb_section got = {0};
+    assert_int_equal(kb_store_section_get(s, "مصر", &got, NULL), 0);
+    assert_string_equal(got.parent, "arab");
+    assert_int_equal(kb_store_section_get(s, "world", &got, NULL), 0);
+    assert_null(got.parent);
+    /* a put (rename) keeps the parent */
+    struct kb_section ren = {.slug = "arab", .name = "الوطن العربي", .position = 3};
+    assert_int_equal(kb_store_section_put(s, &ren, NULL), 0);
+    assert_int_equal(kb_store_section_get(s, "arab", &got, NULL), 0);
+    assert_string_equal(got.parent, "world");
+    kb_section_release(&got);
+    /* the list carries parents too */
+    struct kb_section *all;
+    size_t n;
+    assert_int_equal(kb_store_section_list(s, &all, &n, NULL), 0);
+    size_t with_parent = 0;
+    for (size_t i = 0; i < n; i++)
+        with_parent += all[i].parent != NULL;
+    assert_int_equal(with_parent, 2);
+    kb_sections_free(all, n);
+    /* cycles and missing sections are refused, the tree stays as it was */
+    assert_int_equal(kb_store_section_set_parent(s, "world", "\xd9\x85\xd8\xb5\xd8\xb1", &d),
+                     KB_EINVAL);
+    assert_string_equal(d.field, "parent");
+    assert_int_equal(kb_store_section_set_parent(s, "world", "world", &d), KB_EINVAL);
+    assert_int_equal(kb_store_section_set_parent(s, "world", "nowhere", &d), KB_ENOTFOUND);
+    assert_int_equal(kb_store_section_set_parent(s, "nowhere", "world", &d), KB_ENOTFOUND);
+    assert_int_equal(kb_store_section_get(s, "world", &got, NULL), 0);
+    assert_null(got.parent);
+    /* back to the top */
+    assert_int_equal(kb_store_section_set_parent(s, "arab", NULL, &d), 0);
+    assert_int_equal(kb_store_section_get(s, "arab", &got, NULL), 0);
+    assert_null(got.parent);
+    kb_section_release(&got);
+    /* depth: a chain of KB_MAX_SECTION_DEPTH fits, one more does not */
+    char slug[32], prev[32];
+    for (int i = 0; i <= KB_MAX_SECTION_DEPTH; i++) {
+        snprintf(slug, sizeof(slug), "l%d", i);
+        add_section(s, slug, slug);
+        if (i)
+            assert_int_equal(kb_store_section_set_parent(s, slug, prev, &d),
+                             i < KB_MAX_SECTION_DEPTH ? 0 : KB_EINVAL);
+        snprintf(prev, sizeof(prev), "%s", slug);
+    }
+    kb_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_forms),
         cmocka_unit_test(test_put_find),
+        cmocka_unit_test(test_section_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
