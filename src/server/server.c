@@ -64,7 +64,7 @@ struct worker {
 struct server {
     const struct srv_config *cfg;
     struct srv_cache *cache;
-    char *static_dir, *media_dir;
+    char *static_dir, *media_dir, *admin_dir;
     pthread_mutex_t workers_lock;
     struct worker *workers;
     struct kb_store *watch_store;
@@ -790,10 +790,20 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     return ret;
 }
 
-/* /static/... and /media/...: files, cached for FILE_TTL seconds. */
-static enum MHD_Result serve_file(struct ctx *x, const char *root, const char *tag)
+/* /static/..., /media/... and /admin/...: files, cached for FILE_TTL seconds.  `index`
+ * names the file for the bare prefix (/admin, /admin/), NULL when it has none; `kind`
+ * says how long browsers keep them (the admin UI revalidates, so an upgrade shows at once). */
+static enum MHD_Result serve_file(struct ctx *x, const char *root, const char *tag,
+                                  enum srv_kind kind, const char *index)
 {
     struct target *t = x->t;
+    char index_name[32];
+    if (index && t->nsegs == 1) {
+        snprintf(index_name, sizeof(index_name), "%s", index);
+        t->segs[1] = index_name;
+        t->nsegs = 2;
+        t->trailing = false;
+    }
     if (t->trailing || t->nsegs < 2)
         return send_error(x, 404);
     struct kb_buf key;
@@ -817,7 +827,7 @@ static enum MHD_Result serve_file(struct ctx *x, const char *root, const char *t
         kb_buf_release(&key);
         return send_error(x, 404);
     }
-    struct srv_entry *e = srv_entry_new(200, SRV_KIND_STATIC, type, body, len, mtime, NULL);
+    struct srv_entry *e = srv_entry_new(200, kind, type, body, len, mtime, NULL);
     ret = send_entry(x, e, kb_buf_cstr(&key), SRV_GEN_ANY, now + FILE_TTL);
     kb_buf_release(&key);
     return ret;
@@ -843,9 +853,11 @@ static enum MHD_Result route(struct ctx *x)
         return send_error(x, 404);
     }
     if (strcmp(s[0], "static") == 0)
-        return serve_file(x, x->srv->static_dir, "static|");
+        return serve_file(x, x->srv->static_dir, "static|", SRV_KIND_STATIC, NULL);
     if (strcmp(s[0], "media") == 0)
-        return serve_file(x, x->srv->media_dir, "media|");
+        return serve_file(x, x->srv->media_dir, "media|", SRV_KIND_STATIC, NULL);
+    if (strcmp(s[0], "admin") == 0) /* the editors' UI (web/admin); its POSTs are admin.c's */
+        return serve_file(x, x->srv->admin_dir, "admin|", SRV_KIND_API, "index.html");
     if (n == 1 && !t->trailing && strcmp(s[0], "healthz") == 0)
         return serve_dynamic(x, R_HEALTH);
     if (n == 1 && !t->trailing && strcmp(s[0], "search") == 0)
@@ -1095,20 +1107,20 @@ static int open_listener(const char *spec, int *fd, char *host, size_t hostcap, 
     return 0;
 }
 
-/* <dir of the running binary>/../web/static. */
-static char *default_static_dir(void)
+/* <dir of the running binary>/../web/<leaf> ("static", "admin"). */
+static char *default_web_dir(const char *leaf)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n <= 0)
-        return kb_strdup("web/static");
+        return kb_strdup(strcmp(leaf, "admin") == 0 ? "web/admin" : "web/static");
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
     struct kb_buf b;
     kb_buf_init(&b, 2 * PATH_MAX);
-    kb_buf_addf(&b, "%s/../web/static", exe);
+    kb_buf_addf(&b, "%s/../web/%s", exe, leaf);
     char real[PATH_MAX];
     char *out = realpath(kb_buf_cstr(&b), real) ? kb_strdup(real) : kb_buf_detach(&b, NULL);
     kb_buf_release(&b);
@@ -1161,7 +1173,8 @@ int srv_run(const struct srv_config *cfg)
         kb_store_close(srv.watch_store);
         return EXIT_FAIL;
     }
-    srv.static_dir = cfg->static_dir ? kb_strdup(cfg->static_dir) : default_static_dir();
+    srv.static_dir = cfg->static_dir ? kb_strdup(cfg->static_dir) : default_web_dir("static");
+    srv.admin_dir = default_web_dir("admin");
     srv.media_dir = cfg->media_dir ? kb_strdup(cfg->media_dir) : default_media_dir(cfg->db_path);
     srv.cache = srv_cache_new(cfg->cache_bytes ? cfg->cache_bytes : DEFAULT_CACHE_BYTES);
     pthread_mutex_init(&srv.workers_lock, NULL);
@@ -1235,6 +1248,7 @@ int srv_run(const struct srv_config *cfg)
     pthread_mutex_destroy(&srv.watch_lock);
     pthread_mutex_destroy(&srv.workers_lock);
     free(srv.static_dir);
+    free(srv.admin_dir);
     free(srv.media_dir);
     return status;
 }
