@@ -36,5 +36,6 @@ int cmd_reindex(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

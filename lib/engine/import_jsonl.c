@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "khabar/engine.h"
+#include "khabar/export.h"
 #include "khabar/jsonl.h"
 #include "khabar/related.h"
 
@@ -107,6 +108,7 @@ struct run {
     struct keyset keys;
     struct section_memo memo[SECTION_CACHE];
     size_t nmemo;
+    struct kb_record_state *records; /* export records (export.h), made on the first */
 };
 
 static void note_skip(struct run *r, const char *reason, unsigned long line)
@@ -280,10 +282,65 @@ static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
     return 0;
 }
 
+/* A typed record of `khabar export jsonl` (export.h, export_jsonl.c): settings, sections,
+ * articles with their newsroom state, revisions.  Counted like articles; malformed ones like
+ * malformed lines; warnings (an author this database does not have) in rep->warnings. */
+static int one_export_record(struct run *r, const struct kb_str *line, unsigned long lineno,
+                             struct kb_diag *d)
+{
+    if (!r->records)
+        r->records = kb_record_state_new();
+    struct kb_diag why;
+    kb_diag_clear(&why);
+    enum kb_record_outcome out = KB_RECORD_NONE;
+    const char *warning = NULL;
+    int rc = kb_engine_import_record(r->s, r->records, line->p, line->n, !r->failed, &out,
+                                     &warning, &why);
+    if (rc && line_error(rc)) {
+        bad_line(r, &why, lineno);
+        return 0;
+    }
+    if (rc) {
+        why.line = lineno;
+        *d = why;
+        return rc;
+    }
+    if (warning && r->rep->nwarnings < KB_IMPORT_MAX_REASONS) {
+        struct kb_import_skip *w = NULL;
+        for (size_t i = 0; i < r->rep->nwarnings && !w; i++)
+            if (strcmp(r->rep->warnings[i].reason, warning) == 0)
+                w = &r->rep->warnings[i];
+        if (!w) {
+            w = &r->rep->warnings[r->rep->nwarnings++];
+            snprintf(w->reason, sizeof(w->reason), "%s", warning);
+        }
+        if (w->count < KB_IMPORT_REASON_LINES)
+            w->lines[w->count] = lineno;
+        w->count++;
+    }
+    if (out == KB_RECORD_UNCHANGED)
+        r->rep->unchanged++;
+    if (out != KB_RECORD_CREATED && out != KB_RECORD_UPDATED)
+        return 0;
+    if (out == KB_RECORD_CREATED)
+        r->rep->created++;
+    else
+        r->rep->updated++;
+    if (!r->atomic && !r->dry_run && ++r->in_batch >= r->batch) {
+        r->in_batch = 0;
+        r->in_tx = false;
+        if ((rc = kb_store_commit(r->s, d)) || (rc = tx_begin(r, d)))
+            return line_error(rc) ? KB_EDB : rc;
+    }
+    return 0;
+}
+
 /* One record.  Returns 0 (imported, left or skipped) or a fatal error. */
 static int one_record(struct run *r, const struct kb_str *line, unsigned long lineno,
                       struct kb_diag *d)
 {
+    if (kb_export_is_record(line->p, line->n))
+        return one_export_record(r, line, lineno, d);
     struct kb_article a;
     kb_article_init(&a);
     struct kb_diag why;
@@ -430,6 +487,7 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
         }
     }
     keyset_free(&r.keys);
+    kb_record_state_free(r.records);
     for (size_t i = 0; i < r.nmemo; i++) {
         free(r.memo[i].key);
         free(r.memo[i].slug);
