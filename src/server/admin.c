@@ -30,6 +30,7 @@
 #include "khabar/json.h"
 #include "khabar/newsroom.h"
 #include "khabar/revision.h"
+#include "khabar/settings.h"
 #include "khabar/text.h"
 #include "khabar/utf8.h"
 
@@ -555,6 +556,26 @@ static enum MHD_Result do_session(struct answer *a)
     kb_json_strc(&j, a->via_session ? "session" : "token");
     kb_json_key(&j, "csrf");
     kb_json_strc(&j, a->via_session ? a->session.csrf : NULL);
+    /* What the editors' UI needs to know about the site: its name, the newsroom's time
+     * zone (schedules are typed in it) and whether authors may publish. */
+    kb_json_key(&j, "site");
+    kb_json_obj(&j);
+    static const char *const keys[][2] = {
+        {"name", "site.name"}, {"timezone", "site.timezone"}, {"language", "site.language"}};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char *v = NULL;
+        if (kb_store_setting_get(a->s, keys[i][1], &v, NULL) != 0 || !v) {
+            free(v);
+            const struct kb_setting_def *def = kb_setting_def(keys[i][1]);
+            v = kb_strdup(def ? def->def : "");
+        }
+        kb_json_key(&j, keys[i][0]);
+        kb_json_strc(&j, v);
+        free(v);
+    }
+    kb_json_key(&j, "authors_publish");
+    kb_json_bool(&j, kb_newsroom_authors_publish(a->s));
+    kb_json_end(&j);
     kb_json_end(&j);
     return adm_send_json(a, 200, &b);
 }
