@@ -21,6 +21,12 @@ enum kb_import_mode {
     KB_IMPORT_SKIP_BAD, /* malformed lines are skipped and reported; batches of opts.batch */
 };
 
+/* What a WXR import does with the export's authors. */
+enum kb_import_authors {
+    KB_AUTHORS_USERS,   /* newsroom users (role author, no password) + the article's author */
+    KB_AUTHORS_BYLINES, /* the display name as the byline only */
+};
+
 /* Articles per transaction in KB_IMPORT_SKIP_BAD mode when opts.batch is 0. */
 #define KB_IMPORT_BATCH 1000
 
@@ -40,6 +46,11 @@ struct kb_import_opts {
     enum kb_import_mode mode;
     size_t limit; /* read at most this many records (non-blank lines); 0: all */
     size_t batch; /* KB_IMPORT_SKIP_BAD: articles per transaction; 0: KB_IMPORT_BATCH */
+    /* WXR only.  media_dir above is a copy of the site's uploads directory; the files the
+     * export points at that are found there are copied, content-addressed, into
+     * media_store (the directory `serve` answers /media/ from); NULL: not copied. */
+    enum kb_import_authors authors;
+    const char *media_store;
 };
 
 /* One reason lines were skipped, with how many and the first few line numbers. */
@@ -73,6 +84,10 @@ struct kb_import_report {
     size_t nwarnings;
     struct kb_import_skip warnings[KB_IMPORT_MAX_REASONS];
     size_t authors, categories, tags; /* wp:author, wp:category, wp:tag entries read */
+    size_t users_created;             /* authors made newsroom users (KB_AUTHORS_USERS) */
+    size_t redirects;                 /* old addresses recorded (store.h, redirects) */
+    size_t media_copied;              /* files copied from opts.media_dir into opts.media_store */
+    size_t sections_nested;           /* sections given a parent */
 };
 
 /* Import pages saved as text (pagetext.h).  On failure `failed_file` (when non-NULL) points
