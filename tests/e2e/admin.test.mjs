@@ -3,7 +3,8 @@
 // the unauthenticated (401), the wrong role (403) and a missing or wrong CSRF token (403),
 // the workflow per role, scheduling (not visible before its time, visible after), two
 // editors and the stale PATCH (409 with the changed fields), revisions and their diff,
-// trash, the sanitizer on the way in, and the failed-login rate limit (429).
+// trash, the sanitizer on the way in, the failed-login rate limit (429), and the users API
+// (admins only; the last admin stays).
 
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -95,6 +96,10 @@ const ENDPOINTS = [
   ['GET', '/api/v1/sessions'],
   ['GET', '/api/v1/session'],
   ['POST', '/api/v1/media', {}],
+  ['GET', '/api/v1/users'],
+  ['GET', '/api/v1/users/1'],
+  ['POST', '/api/v1/users', { name: 'newbie', role: 'author', password: PW }],
+  ['PATCH', '/api/v1/users/1', { role: 'editor' }],
   ['POST', '/admin/logout'],
 ];
 
@@ -137,6 +142,114 @@ test('wrong roles get 403', async () => {
   r = await api(base, 'PATCH', `/api/v1/articles/${draft.id}`, { session: s.co1, body: { status: 'review', version: draft.version } });
   assert.equal(r.status, 200, JSON.stringify(r.json));
   assert.equal(r.json.status, 'review');
+});
+
+test('the users API is for admins only: editors, authors and contributors get 403', async () => {
+  for (const who of ['ed1', 'au1', 'co1']) {
+    for (const [method, path, body] of [
+      ['GET', '/api/v1/users'],
+      ['GET', '/api/v1/users/1'],
+      ['POST', '/api/v1/users', { name: `by-${who}`, role: 'admin', password: PW }],
+      ['PATCH', `/api/v1/users/${s[who].json.user.id}`, { role: 'admin' }],
+    ]) {
+      const r = await api(base, method, path, { session: s[who], body });
+      assert.equal(r.status, 403, `${who}: ${method} ${path}`);
+      assert.equal(r.json.error.code, 'forbidden');
+    }
+  }
+  const me = await api(base, 'GET', '/api/v1/session', { session: s.au1 });
+  assert.equal(me.json.user.role, 'author', 'nobody promoted themselves');
+  assert.doesNotMatch(runOk(['user', 'list'], { db: ws.db }).stdout, /by-/);
+});
+
+test('users API: an admin lists, adds, changes role, password and disabled; refusals are clear', async () => {
+  const list = await api(base, 'GET', '/api/v1/users', { session: s.admin1 });
+  assert.equal(list.status, 200);
+  const names = list.json.users.map((u) => u.name);
+  assert.ok(['admin1', 'ed1', 'co1'].every((n) => names.includes(n)), names.join(','));
+  assert.doesNotMatch(JSON.stringify(list.json), /argon2|password/i, 'no hash or password leaves the server');
+  const ed1 = list.json.users.find((u) => u.name === 'ed1');
+  assert.deepEqual(Object.keys(ed1).sort(), ['created', 'disabled', 'id', 'name', 'role']);
+  assert.equal(ed1.role, 'editor');
+  assert.equal(ed1.disabled, false);
+
+  const add = await api(base, 'POST', '/api/v1/users', { session: s.admin1, body: { name: 'سلمى', role: 'author', password: PW } });
+  assert.equal(add.status, 201, JSON.stringify(add.json));
+  assert.equal(add.headers.get('location'), `/api/v1/users/${add.json.id}`);
+  assert.equal(add.json.name, 'سلمى');
+  assert.equal(add.json.role, 'author');
+  let salma = await login(base, 'سلمى', PW);
+  assert.equal(salma.status, 200, 'the new user can sign in');
+  assert.equal(salma.json.user.role, 'author');
+
+  // Refusals name the field, in Arabic, and store nothing.
+  const before = runOk(['user', 'list'], { db: ws.db }).stdout;
+  for (const [body, status, field] of [
+    [{ name: 'short-pw', role: 'author', password: 'قصيرة' }, 422, 'password'],
+    [{ name: 'bad-role', role: 'boss', password: PW }, 422, 'role'],
+    [{ name: 'no-role', password: PW }, 422, 'role'],
+    [{ name: 'has space', role: 'author', password: PW }, 422, 'name'],
+    [{ role: 'author', password: PW }, 422, 'name'],
+    [{ name: 'سلمى', role: 'editor', password: PW }, 409, 'name'],
+  ]) {
+    const r = await api(base, 'POST', '/api/v1/users', { session: s.admin1, body });
+    assert.equal(r.status, status, JSON.stringify(body));
+    assert.equal(r.json.error.field, field, JSON.stringify(body));
+    assert.match(r.json.error.message, /[\u0600-\u06FF]/, 'an Arabic message');
+  }
+  assert.equal(runOk(['user', 'list'], { db: ws.db }).stdout, before, 'nothing stored by the refusals');
+
+  // Role: takes effect on the live session at its next request.
+  let r = await api(base, 'PATCH', `/api/v1/users/${add.json.id}`, { session: s.admin1, body: { role: 'editor' } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(r.json.role, 'editor');
+  assert.equal((await api(base, 'GET', '/api/v1/session', { session: salma })).json.user.role, 'editor');
+  r = await api(base, 'PATCH', `/api/v1/users/${add.json.id}`, { session: s.admin1, body: { role: 'chief' } });
+  assert.equal(r.status, 422);
+  r = await api(base, 'PATCH', `/api/v1/users/${add.json.id}`, { session: s.admin1, body: { nickname: 'x' } });
+  assert.equal(r.status, 422, 'an unknown member is refused, not ignored');
+  assert.equal(r.json.error.field, 'nickname');
+  r = await api(base, 'PATCH', `/api/v1/users/${add.json.id}`, { session: s.admin1, body: { disabled: 'yes' } });
+  assert.equal(r.status, 422);
+  r = await api(base, 'PATCH', '/api/v1/users/999999', { session: s.admin1, body: { role: 'author' } });
+  assert.equal(r.status, 404);
+
+  // Password: the old one stops working, the new one works; too short is refused.
+  const PW2 = 'كلمة-سر-جديدة-تماماً';
+  r = await api(base, 'PATCH', `/api/v1/users/${add.json.id}`, { session: s.admin1, body: { password: 'short' } });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'password');
+  r = await api(base, 'PATCH', `/api/v1/users/${add.json.id}`, { session: s.admin1, body: { password: PW2 } });
+  assert.equal(r.status, 200);
+  assert.equal((await login(base, 'سلمى', PW)).status, 401);
+  salma = await login(base, 'سلمى', PW2);
+  assert.equal(salma.status, 200);
+
+  // Disabled: the sessions end at once and signing in fails.
+  r = await api(base, 'PATCH', `/api/v1/users/${add.json.id}`, { session: s.admin1, body: { disabled: true } });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.disabled, true);
+  assert.equal((await api(base, 'GET', '/api/v1/session', { session: salma })).status, 401);
+  assert.equal((await login(base, 'سلمى', PW2)).status, 401);
+  r = await api(base, 'PATCH', `/api/v1/users/${add.json.id}`, { session: s.admin1, body: { disabled: false } });
+  assert.equal(r.json.disabled, false);
+  assert.equal((await login(base, 'سلمى', PW2)).status, 200);
+});
+
+test('users API: the last enabled admin cannot be demoted or disabled (409), another admin can', async () => {
+  const admin = s.admin1.json.user;
+  for (const body of [{ role: 'editor' }, { disabled: true }]) {
+    const r = await api(base, 'PATCH', `/api/v1/users/${admin.id}`, { session: s.admin1, body });
+    assert.equal(r.status, 409, JSON.stringify(body));
+    assert.equal(r.json.error.code, 'last_admin');
+    assert.match(r.json.error.message, /مدير/);
+  }
+  assert.equal((await api(base, 'GET', '/api/v1/session', { session: s.admin1 })).json.user.role, 'admin', 'still admin');
+  const two = await api(base, 'POST', '/api/v1/users', { session: s.admin1, body: { name: 'admin2', role: 'admin', password: PW } });
+  assert.equal(two.status, 201);
+  const demote = await api(base, 'PATCH', `/api/v1/users/${two.json.id}`, { session: s.admin1, body: { role: 'author' } });
+  assert.equal(demote.status, 200, 'with two admins one may go');
+  assert.equal(demote.json.role, 'author');
 });
 
 test('create → publish → the article appears on the home page and at its URL', async () => {
