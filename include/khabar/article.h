@@ -36,6 +36,7 @@
 #define KB_MAX_SECTION_NAME 100
 #define KB_MAX_EXTERNAL_ID 2000
 #define KB_MAX_OFFSET_MIN (24 * 60 - 1) /* |offset| of published/updated, minutes */
+#define KB_MAX_TRANSLATIONS 20           /* translations[] of one article */
 
 enum kb_status {
     KB_STATUS_DRAFT,
@@ -77,6 +78,16 @@ struct kb_image {
     char *copyright;
 };
 
+/* Another article that is a translation of this one (hreflang; docs/render.md).  On input
+ * (kb_article_from_json, kb_store_article_put) `id` names it or, when 0, `url`: the site
+ * path of an existing article ("/politics/slug"; an absolute URL's path counts the same).
+ * On output (kb_store_translations_get) every field is filled. */
+struct kb_translation {
+    int64_t id;
+    char *url;      /* "/<section-slug>/<slug>", percent-encoded */
+    char *language; /* the other article's language */
+};
+
 struct kb_article {
     int64_t id; /* 0 until stored */
     char *slug; /* unique; made from the headline when NULL at store time */
@@ -99,6 +110,14 @@ struct kb_article {
     char *external_id;   /* the importer's key (source URL or corpus id), NULL for native */
     int64_t want_id;     /* on insert (id 0) only: take this id when no article has it
                             (restoring an export, export.h); 0 = the next free one */
+    /* Translations.  translations_set says the list means something: read from JSON that
+     * has "translations", or loaded by kb_store_translations_get.  Then kb_store_article_put
+     * makes this article a translation of exactly these articles (and of their own
+     * translations), and kb_article_to_json writes "translations"; when false the stored
+     * links are left as they are and the JSON has no "translations". */
+    struct kb_translation *translations;
+    size_t ntranslations;
+    bool translations_set;
 };
 
 /* Zero `a` (status draft, every string NULL).  kb_article_release frees everything and
@@ -145,12 +164,16 @@ void kb_article_to_json(const struct kb_article *a, struct kb_json *j);
  * caller opened (kb_json_obj) and closes: for records that add their own keys (export.h). */
 void kb_article_json_members(const struct kb_article *a, struct kb_json *j);
 
+/* Free the strings of v[0..n) and v itself. */
+void kb_translations_free(struct kb_translation *v, size_t n);
+
 /* Read an article from product.md's JSON (a jansson json_t *, passed as void * so this
  * header does not pull jansson in).  `section` is an object {slug, name} or a string,
  * kept in section.name with a NULL slug (the store resolves it as a slug or a display
  * name: "politics" and "سياسة" both work).  published/updated are
  * ISO 8601 strings (without an offset: UTC).  Every field is optional and may be null;
- * "url" is ignored (derived); "external_id" (a string) is read when present.  Unknown fields
+ * "url" is ignored (derived); "external_id" (a string) is read when present;
+ * "translations" is an array of ids or of objects {"id"} / {"url"} (null or absent: not set).  Unknown fields
  * are ignored.  Wrong types, unknown status names, bad dates, strings holding NUL are
  * KB_EINVAL naming the field ("image.alt", "tags", "published"); more than KB_MAX_TAGS tags
  * is KB_ETOOBIG.  Nothing is validated beyond that: call kb_article_validate.

@@ -141,6 +141,10 @@ enum kb_fields {
 
 struct kb_article_query {
     const char *section_slug; /* NULL: every section */
+    const char *tag;          /* NULL: any; else only articles carrying exactly this tag */
+    const char *author;       /* NULL: any; else only articles whose byline's slug
+                                 (kb_slug_make of the byline) is exactly this */
+    bool with_image;          /* only articles with an image src */
     bool live_only;           /* status published and published <= now */
     int64_t now;              /* for live_only */
     int64_t exclude_id;       /* 0: none */
@@ -158,6 +162,21 @@ void kb_articles_free(struct kb_article *v, size_t n);
 
 /* Number of articles (any status). */
 KB_MUST_CHECK int kb_store_article_count(struct kb_store *s, size_t *out, struct kb_diag *d);
+
+/* ---- the public site's links between articles (lib/store/site_store.c) ---- */
+
+/* Section slugs the site keeps for its own pages (/tag/<tag>/, /author/<slug>/, /search,
+ * /api/, /static/, /media/, /admin/): kb_store_section_put refuses them (field "slug") and
+ * kb_store_section_ensure never makes one. */
+bool kb_store_slug_reserved(const char *slug);
+
+/* The translations of article `id` (other articles of its translation group), by language
+ * then id; with live_only only those live at `now` (published, published <= now, not
+ * trashed).  *out is NULL and *n 0 when there are none.  Free with kb_translations_free.
+ * KB_EINVAL on a backend without them. */
+KB_MUST_CHECK int kb_store_translations_get(struct kb_store *s, int64_t id, bool live_only,
+                                            int64_t now, struct kb_translation **out, size_t *n,
+                                            struct kb_diag *d);
 
 /* ---- redirects: old addresses of imported articles (lib/store/redirects.c) ---- */
 

@@ -89,7 +89,17 @@ void kb_article_release(struct kb_article *a)
         free(a->tags[i]);
     free(a->tags);
     free(a->external_id);
+    kb_translations_free(a->translations, a->ntranslations);
     kb_article_init(a);
+}
+
+void kb_translations_free(struct kb_translation *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].url);
+        free(v[i].language);
+    }
+    free(v);
 }
 
 void kb_article_compute(struct kb_article *a)
@@ -296,6 +306,20 @@ int kb_article_validate(const struct kb_article *a, struct kb_diag *d)
             return rc;
     }
 
+    if (a->ntranslations > KB_MAX_TRANSLATIONS)
+        return kb_diag_set(d, KB_ETOOBIG, "translations",
+                           "%zu translations, more than the limit of %d", a->ntranslations,
+                           KB_MAX_TRANSLATIONS);
+    for (size_t i = 0; i < a->ntranslations; i++) {
+        const struct kb_translation *t = &a->translations[i];
+        if (t->id < 0 || (t->id == 0 && blank(t->url)))
+            return kb_diag_set(d, KB_EINVAL, "translations",
+                               "translation %zu names no article (an id or a url)", i + 1);
+        if (t->url &&
+            (rc = kb_model_check_text(t->url, "translations", KB_MAX_IMAGE_SRC, KB_TEXT_LINE, d)))
+            return rc;
+    }
+
     if ((unsigned)a->status >= NSTATUS)
         return kb_diag_set(d, KB_EINVAL, "status", "unknown status %d", (int)a->status);
     if ((a->status == KB_STATUS_PUBLISHED || a->status == KB_STATUS_SCHEDULED) && a->published == 0)
@@ -400,6 +424,20 @@ void kb_article_json_members(const struct kb_article *a, struct kb_json *j)
     json_time(j, "updated", a->updated, a->updated_offset);
     kb_json_key(j, "reading_minutes");
     kb_json_int(j, a->reading_minutes);
+    if (a->translations_set) {
+        kb_json_key(j, "translations");
+        kb_json_arr(j);
+        for (size_t i = 0; i < a->ntranslations; i++) {
+            const struct kb_translation *t = &a->translations[i];
+            kb_json_obj(j);
+            kb_json_key(j, "id");
+            kb_json_int(j, t->id);
+            json_field(j, "language", t->language);
+            json_field(j, "url", t->url);
+            kb_json_end(j);
+        }
+        kb_json_end(j);
+    }
 }
 
 /* ---- JSON in ---------------------------------------------------------------------------- */
@@ -494,6 +532,44 @@ static int get_tags(const json_t *obj, struct kb_article *a, struct kb_diag *d)
     return 0;
 }
 
+/* "translations": [12, {"id": 13}, {"url": "/world/slug"}] or null. */
+static int get_translations(const json_t *obj, struct kb_article *a, struct kb_diag *d)
+{
+    const json_t *v = json_object_get(obj, "translations");
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return kb_diag_set(d, KB_EINVAL, "translations", "must be an array of ids or {id}/{url}");
+    size_t n = json_array_size(v);
+    if (n > KB_MAX_TRANSLATIONS)
+        return kb_diag_set(d, KB_ETOOBIG, "translations",
+                           "%zu translations, more than the limit of %d", n, KB_MAX_TRANSLATIONS);
+    a->translations_set = true;
+    if (n == 0)
+        return 0;
+    a->translations = kb_calloc(n, sizeof(*a->translations));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *t = json_array_get(v, i), *id = t;
+        struct kb_translation *dst = &a->translations[i];
+        a->ntranslations = i + 1;
+        if (json_is_object(t)) {
+            id = json_object_get(t, "id");
+            int rc = get_str(t, "url", "translations", &dst->url, d);
+            if (rc)
+                return rc;
+        }
+        if (id && json_is_integer(id) && json_integer_value(id) > 0)
+            dst->id = (int64_t)json_integer_value(id);
+        else if (id && !json_is_null(id))
+            return kb_diag_set(d, KB_EINVAL, "translations",
+                               "translation %zu: an id is a positive integer", i + 1);
+        if (!dst->id && !dst->url)
+            return kb_diag_set(d, KB_EINVAL, "translations",
+                               "translation %zu names no article (an id or a url)", i + 1);
+    }
+    return 0;
+}
+
 static int get_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *out,
                    struct kb_diag *d)
 {
@@ -536,7 +612,7 @@ static int from_json(const json_t *obj, struct kb_article *a, struct kb_diag *d)
         (rc = get_str(obj, "language", "language", &a->language, d)) ||
         (rc = get_image(obj, &a->image, d)) ||
         (rc = get_str(obj, "body_html", "body_html", &a->body_html, d)) ||
-        (rc = get_tags(obj, a, d)) ||
+        (rc = get_tags(obj, a, d)) || (rc = get_translations(obj, a, d)) ||
         (rc = get_time(obj, "published", &a->published, &a->published_offset, d)) ||
         (rc = get_time(obj, "updated", &a->updated, &a->updated_offset, d)) ||
         (rc = get_int(obj, "reading_minutes", 0, INT_MAX, &minutes, d)) ||

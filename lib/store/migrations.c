@@ -225,6 +225,19 @@ const char *const kb_store_sqlite_migrations[] = {
     "  created INTEGER NOT NULL\n"
     ");\n"
     "CREATE INDEX media_created ON media (created, id);\n",
+
+    /* 8: the public site's author and translation pages (docs/render.md).  byline_slug is
+     * kb_slug(byline) (the store registers kb_slug on every connection), indexed for
+     * /author/<slug>/; article_translations groups articles that are translations of each
+     * other (lib/store/site_store.c), for hreflang. */
+    "ALTER TABLE articles ADD COLUMN byline_slug TEXT GENERATED ALWAYS AS (kb_slug(byline))\n"
+    "  VIRTUAL;\n"
+    "CREATE INDEX articles_byline ON articles (byline_slug, status, published DESC, id DESC);\n"
+    "CREATE TABLE article_translations (\n"
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,\n"
+    "  group_id INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX article_translations_group ON article_translations (group_id);\n",
 };
 
 const int kb_store_sqlite_nmigrations =

@@ -143,6 +143,9 @@ int kb_store_section_put(struct kb_store *s, struct kb_section *sec, struct kb_d
     int rc = writable(s, d);
     if (rc || (rc = kb_section_validate(sec, d)))
         return rc;
+    if (kb_store_slug_reserved(sec->slug))
+        return kb_diag_set(d, KB_EINVAL, "slug", "'%s' is reserved for the site's own pages",
+                           sec->slug);
     return s->ops->section_put(s, sec, d);
 }
 
@@ -243,7 +246,7 @@ int kb_store_section_ensure(struct kb_store *s, const char *name, struct kb_sect
     kb_buf_init(&cand, KB_MAX_SECTION_SLUG);
     kb_buf_adds(&cand, base);
     for (int k = 2;; k++) {
-        bool taken = false;
+        bool taken = kb_store_slug_reserved(kb_buf_cstr(&cand));
         for (size_t i = 0; i < n && !taken; i++)
             taken = strcmp(all[i].slug, kb_buf_cstr(&cand)) == 0;
         if (!taken)

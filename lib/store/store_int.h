@@ -71,6 +71,15 @@ struct sqlite3 *kb_store_sqlite_db(struct kb_store *s);
 extern const char *const kb_store_sqlite_migrations[];
 extern const int kb_store_sqlite_nmigrations;
 
+/* site_store.c: register kb_slug(text) on a connection (before migrations: migration 8's
+ * articles.byline_slug is computed by it). */
+int kb_store_sqlite_site_register(struct sqlite3 *db, struct kb_diag *d);
+/* site_store.c: make article `id` (in `language`) a translation of exactly a->translations
+ * (nothing when !a->translations_set), inside the caller's write; KB_EINVAL (field
+ * "translations") for a missing target, the article itself or one in the same language. */
+int kb_store_sqlite_translations_write(struct sqlite3 *db, int64_t id, const struct kb_article *a,
+                                       const char *language, struct kb_diag *d);
+
 /* Slug making for articles: kb_slug_make(headline), "article" when empty. */
 char *kb_store_slug_from(const char *headline);
 

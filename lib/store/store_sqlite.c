@@ -122,7 +122,16 @@ static const char *const stmt_sql[ST_COUNT_] = {
 };
 
 /* List statements: one per combination of these bits. */
-enum { LQ_SECTION = 1, LQ_LIVE = 2, LQ_EXCLUDE = 4, LQ_FULL = 8, LQ_COUNT_ = 16 };
+enum {
+    LQ_SECTION = 1,
+    LQ_LIVE = 2,
+    LQ_EXCLUDE = 4,
+    LQ_FULL = 8,
+    LQ_TAG = 16,
+    LQ_AUTHOR = 32,
+    LQ_IMAGE = 64,
+    LQ_COUNT_ = 128
+};
 
 struct sqlite_store {
     struct kb_store base; /* first: the dispatcher's view */
@@ -130,7 +139,7 @@ struct sqlite_store {
     char *path;
     sqlite3_stmt *st[ST_COUNT_];
     sqlite3_stmt *list_st[LQ_COUNT_];
-    sqlite3_stmt *count_st[LQ_FULL];
+    sqlite3_stmt *count_st[LQ_COUNT_];
     uint64_t own_commits;
 };
 
@@ -293,7 +302,7 @@ static void sq_close(struct kb_store *s)
         sqlite3_finalize(ss->st[i]);
     for (int i = 0; i < LQ_COUNT_; i++)
         sqlite3_finalize(ss->list_st[i]);
-    for (int i = 0; i < LQ_FULL; i++)
+    for (int i = 0; i < LQ_COUNT_; i++)
         sqlite3_finalize(ss->count_st[i]);
     sqlite3_close(ss->db);
     free(ss->path);
@@ -448,6 +457,8 @@ int kb_store_sqlite_open(const char *path, enum kb_store_mode mode, struct kb_st
     sqlite3_busy_timeout(ss->db, 5000);
 
     rc = kb_search_sqlite_register(ss->db, d);
+    if (rc == 0) /* kb_slug(), for articles.byline_slug (migration 8) */
+        rc = kb_store_sqlite_site_register(ss->db, d);
     if (rc == 0)
         rc = check_schema(ss, mode, d);
     if (rc == 0 && mode != KB_STORE_READONLY && !memory)
@@ -776,6 +787,12 @@ static void list_where(struct kb_buf *b, int bits)
         kb_buf_adds(b, " AND a.status = 'published' AND a.published <= :now");
     if (bits & LQ_EXCLUDE)
         kb_buf_adds(b, " AND a.id <> :ex");
+    if (bits & LQ_TAG) /* tag pages */
+        kb_buf_adds(b, " AND a.id IN (SELECT article_id FROM article_tags WHERE tag = :tag)");
+    if (bits & LQ_AUTHOR) /* author pages: the indexed kb_slug(byline) of migration 8 */
+        kb_buf_adds(b, " AND a.byline_slug = :author");
+    if (bits & LQ_IMAGE) /* a list's lead story */
+        kb_buf_adds(b, " AND a.image_src <> ''");
 }
 
 static sqlite3_stmt *list_stmt(struct sqlite_store *ss, int bits, bool count, struct kb_diag *d)
@@ -807,6 +824,10 @@ static void bind_query(sqlite3_stmt *st, const struct kb_article_query *q)
         sqlite3_bind_int64(st, i, q->now);
     if ((i = sqlite3_bind_parameter_index(st, ":ex")))
         sqlite3_bind_int64(st, i, q->exclude_id);
+    if ((i = sqlite3_bind_parameter_index(st, ":tag")))
+        bind_text(st, i, q->tag);
+    if ((i = sqlite3_bind_parameter_index(st, ":author")))
+        bind_text(st, i, q->author);
     if ((i = sqlite3_bind_parameter_index(st, ":lim")))
         sqlite3_bind_int64(st, i, (sqlite3_int64)q->limit);
     if ((i = sqlite3_bind_parameter_index(st, ":off")))
@@ -818,7 +839,9 @@ static int sq_article_list(struct kb_store *s, const struct kb_article_query *q,
 {
     struct sqlite_store *ss = ss_of(s);
     int bits = (q->section_slug ? LQ_SECTION : 0) | (q->live_only ? LQ_LIVE : 0) |
-               (q->exclude_id ? LQ_EXCLUDE : 0) | (q->fields == KB_FIELDS_FULL ? LQ_FULL : 0);
+               (q->exclude_id ? LQ_EXCLUDE : 0) | (q->fields == KB_FIELDS_FULL ? LQ_FULL : 0) |
+               (q->tag ? LQ_TAG : 0) | (q->author ? LQ_AUTHOR : 0) |
+               (q->with_image ? LQ_IMAGE : 0);
     int64_t count = 0;
     if (total) {
         sqlite3_stmt *cst = list_stmt(ss, bits, true, d);
@@ -1046,6 +1069,8 @@ static int sq_article_put(struct kb_store *s, struct kb_article *a, struct kb_di
     int rc = write_begin(ss, &nested, d);
     if (rc == 0) {
         rc = write_article(ss, a, &x, &id, d);
+        if (rc == 0) /* translations[] (site_store.c), in the same write */
+            rc = kb_store_sqlite_translations_write(ss->db, id, a, x.language, d);
         rc = write_end(ss, nested, rc, d);
     }
     if (rc == 0) {
