@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cmd.h"
 #include "khabar/engine.h"
@@ -330,7 +331,8 @@ static int import_jsonl(int argc, char **argv)
 
 static void usage_wxr(FILE *f)
 {
-    fputs("usage: khabar [--db PATH] import wxr [--dry-run] [-q] FILE\n\n"
+    fputs("usage: khabar [--db PATH] import wxr [--dry-run] [-q] [--authors users|bylines]\n"
+          "                                   [--media-dir DIR [--media DIR]] FILE\n\n"
           "Import a WordPress export (WXR 1.0-1.2): categories become sections, posts become\n"
           "articles and pages go to the section \"pages\" (صفحات); authors become bylines,\n"
           "tags, excerpts (the lede), featured images (as remote URLs) and publication dates\n"
@@ -338,9 +340,34 @@ static void usage_wxr(FILE *f)
           "the same file again changes nothing.  All or nothing: malformed XML (the message\n"
           "names the line) writes nothing.  See docs/wxr.md.\n\n"
           "options:\n"
-          "  --dry-run    do everything, report the counts, then write nothing\n"
-          "  -q, --quiet  print only the summary\n",
+          "  --dry-run          do everything, report the counts, then write nothing\n"
+          "  --authors users    authors become newsroom users (role author, NO password:\n"
+          "                     they sign in once an admin runs `khabar user passwd`) and\n"
+          "                     the articles' author (the default); same name, same user\n"
+          "  --authors bylines  authors are the articles' bylines only\n"
+          "  --media-dir DIR    a copy of the site's uploads: featured images found at\n"
+          "                     DIR/2020/05/x.jpg or DIR/wp-content/uploads/2020/05/x.jpg\n"
+          "                     are copied into the media directory, named by content\n"
+          "                     (SHA-256); missing files are warned and stay remote URLs\n"
+          "  --media DIR        the media directory `serve` answers /media/ from\n"
+          "                     (default <database dir>/media, as serve)\n"
+          "  -q, --quiet        print only the summary\n",
           f);
+}
+
+/* <dir of the database>/media, as serve's default. */
+static char *db_media_dir(const char *db)
+{
+    if (strncmp(db, "sqlite:", 7) == 0)
+        db += 7;
+    const char *slash = strrchr(db, '/');
+    struct kb_buf b;
+    kb_buf_init(&b, 8192);
+    if (slash)
+        kb_buf_addf(&b, "%.*s/media", (int)(slash - db), db);
+    else
+        kb_buf_adds(&b, "media");
+    return kb_buf_detach(&b, NULL);
 }
 
 static int import_wxr(int argc, char **argv)
@@ -355,6 +382,24 @@ static int import_wxr(int argc, char **argv)
             opts.dry_run = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
+        } else if (!strcmp(a, "--authors") || !strcmp(a, "--media-dir") || !strcmp(a, "--media")) {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            if (!v || !*v) {
+                cmd_error("import", a, "needs a value (see khabar import wxr --help)");
+                return EXIT_USAGE;
+            }
+            if (!strcmp(a, "--media-dir"))
+                opts.media_dir = v;
+            else if (!strcmp(a, "--media"))
+                opts.media_store = v;
+            else if (!strcmp(v, "users"))
+                opts.authors = KB_AUTHORS_USERS;
+            else if (!strcmp(v, "bylines"))
+                opts.authors = KB_AUTHORS_BYLINES;
+            else {
+                cmd_error("import", a, "'%s': expected users or bylines", v);
+                return EXIT_USAGE;
+            }
         } else if (take_file("wxr", argc, argv, &i, &file) != 0) {
             return EXIT_USAGE;
         }
@@ -364,11 +409,24 @@ static int import_wxr(int argc, char **argv)
         usage_wxr(stderr);
         return EXIT_USAGE;
     }
+    if (opts.media_store && !opts.media_dir) {
+        cmd_error("import", "--media", "only with --media-dir (where the files come from)");
+        return EXIT_USAGE;
+    }
+    struct stat mst;
+    if (opts.media_dir && (stat(opts.media_dir, &mst) != 0 || !S_ISDIR(mst.st_mode))) {
+        cmd_error("import", opts.media_dir, "--media-dir: not a directory");
+        return EXIT_USAGE;
+    }
+    char *store_dir = NULL;
+    if (opts.media_dir && !opts.media_store)
+        opts.media_store = store_dir = db_media_dir(cmd_db_path);
     struct kb_store *s;
     struct kb_diag d;
     kb_diag_clear(&d);
     if (kb_store_open(cmd_db_path, KB_STORE_CREATE, &s, &d) != 0) {
         cmd_error_store("import", &d);
+        free(store_dir);
         return EXIT_FAIL;
     }
     struct timespec t0;
@@ -376,6 +434,7 @@ static int import_wxr(int argc, char **argv)
     struct kb_import_report rep;
     int rc = kb_engine_import_wxr(s, file, &opts, &rep, &d);
     kb_store_close(s);
+    free(store_dir);
     double secs = seconds_since(&t0);
     if (ui.tty && ui.shown >= 0)
         fputc('\n', stderr);
@@ -400,6 +459,9 @@ static int import_wxr(int argc, char **argv)
                "created, %.2f s (%.0f items/s)\n",
                rep.records, file, rep.authors, rep.categories, rep.tags, rep.sections_created, secs,
                secs > 0 ? (double)done / secs : 0.0);
+        printf("%zu sections given a parent, %zu users created (no password: `khabar user "
+               "passwd NAME`), %zu old addresses redirect, %zu media files copied\n",
+               rep.sections_nested, rep.users_created, rep.redirects, rep.media_copied);
     }
     return EXIT_OK;
 }

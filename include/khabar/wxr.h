@@ -143,6 +143,18 @@ void kb_wxr_percent_decode(struct kb_buf *out, const char *s);
 KB_MUST_CHECK int kb_wxr_clean_content(const char *content, struct kb_buf *out, unsigned *notes,
                                        struct kb_diag *d);
 
+/* The shortcodes of content:encoded, for an import's report: fn is called once per opening
+ * tag with its name and what kb_wxr_clean_content does with it.  Unknown names are only
+ * those shaped [a-z][a-z0-9_-]* with an attribute or a closing tag, so brackets in prose
+ * ("[1]", "[sic]") are not counted; [[x]] is a literal. */
+enum kb_wxr_sc {
+    KB_WXR_SC_FIGURE,  /* [caption], [wp_caption]: made a figure */
+    KB_WXR_SC_DROPPED, /* [gallery], [embed], [audio], [video], [playlist], [wpvideo] */
+    KB_WXR_SC_UNKNOWN, /* anything else: left in the text as written */
+};
+void kb_wxr_shortcodes(const char *content,
+                       void (*fn)(void *ctx, const char *name, enum kb_wxr_sc what), void *ctx);
+
 /* Map a post or page to an article.  `byline` (the author's display name, may be NULL),
  * `image` (may be NULL).  Sets headline, slug (decoded; NULL when unusable), status,
  * published/published_offset (post_date_gmt, with the offset post_date - post_date_gmt;

@@ -14,23 +14,43 @@
  * (all-or-nothing); a dry run always rolls back; a link seen earlier in the same file is
  * never written twice, so re-importing the same file changes nothing.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include "khabar/engine.h"
+#include "khabar/newsroom_store.h"
 #include "khabar/related.h"
+#include "khabar/user.h"
 #include "khabar/wxr.h"
 
 #define PROGRESS_EVERY 64
 #define SECTION_MEMO 512
+#define MAX_NESTED 4096 /* category → parent pairs kept for the end of pass two */
+#define MEDIA_FILE_MAX ((size_t)64 << 20) /* a file bigger than this stays a remote URL */
+
+enum media_state { MEDIA_UNTRIED, MEDIA_LOCAL, MEDIA_REMOTE };
 
 struct media {
     int64_t id;
     char *src, *alt, *caption;
+    enum media_state state;
+    char *local; /* "/media/ab/<sha256>.jpg" once copied (MEDIA_LOCAL) */
 };
 
 struct author {
     char *login, *name;
+    int64_t user_id; /* 0: not looked up yet; -1: not a usable user name */
+};
+
+struct nest {
+    char *key, *parent; /* category nicenames as written */
+    unsigned long line;
 };
 
 struct memo {
@@ -51,6 +71,12 @@ struct run {
      * hashes, as in import_jsonl.c */
     uint64_t *keys;
     size_t capkeys, nkeys;
+    const struct kb_import_opts *opts;
+    struct nest *nests;
+    size_t nnests;
+    /* authors met only as dc:creator (WXR 1.0 declares none): login → user id */
+    struct author *extra;
+    size_t nextra;
 };
 
 static int cmp_media(const void *a, const void *b)
@@ -149,6 +175,7 @@ static int collect(struct run *r, struct kb_wxr_reader *rd, struct kb_diag *d)
                 r->capauthors = r->capauthors ? r->capauthors * 2 : 16;
                 r->authors = kb_realloc(r->authors, r->capauthors * sizeof(*r->authors));
             }
+            r->authors[r->nauthors].user_id = 0;
             r->authors[r->nauthors].login = kb_strdup(e.author.login);
             r->authors[r->nauthors].name =
                 kb_strdup(e.author.display_name[0] ? e.author.display_name : e.author.login);
@@ -160,6 +187,7 @@ static int collect(struct run *r, struct kb_wxr_reader *rd, struct kb_diag *d)
                 r->media = kb_realloc(r->media, r->capmedia * sizeof(*r->media));
             }
             struct media *m = &r->media[r->nmedia++];
+            *m = (struct media){0};
             m->id = e.item.post_id;
             m->src = kb_strdup(e.item.attachment_url);
             m->alt = e.item.image_alt[0] ? kb_strdup(e.item.image_alt) : NULL;
@@ -181,12 +209,236 @@ static const struct media *find_media(struct run *r, int64_t id)
     return id && r->media ? bsearch(&key, r->media, r->nmedia, sizeof(key), cmp_media) : NULL;
 }
 
-static const char *find_author(struct run *r, const char *login)
+static struct author *find_author_entry(struct run *r, const char *login)
 {
     struct author key = {.login = (char *)login};
-    const struct author *a =
-        r->authors ? bsearch(&key, r->authors, r->nauthors, sizeof(key), cmp_author) : NULL;
+    return r->authors ? bsearch(&key, r->authors, r->nauthors, sizeof(key), cmp_author) : NULL;
+}
+
+static const char *find_author(struct run *r, const char *login)
+{
+    const struct author *a = find_author_entry(r, login);
     return a ? a->name : login;
+}
+
+/* ---- authors as newsroom users ----------------------------------------------------- */
+
+/* The user id of WXR author `login`: the newsroom user of that name, created with role
+ * author and no password (an empty hash, which no password verifies: they sign in once an
+ * admin sets one with `khabar user passwd`).  An export that declares its authors
+ * (wp:author, WXR 1.1+) names the only ones made users; a WXR 1.0 export declares none and
+ * its dc:creator logins are used.  *out is -1 when there is no user (warned); returns
+ * nonzero with *d on a database error. */
+static int user_for(struct run *r, const char *login, unsigned long line, int64_t *out,
+                    struct kb_diag *d)
+{
+    struct author *a = find_author_entry(r, login);
+    if (!a) {
+        for (size_t i = 0; i < r->nextra && !a; i++)
+            if (strcmp(r->extra[i].login, login) == 0)
+                a = &r->extra[i];
+        if (!a && r->nauthors) { /* the export declares its authors: this one is not */
+            warn(r, "author not declared in the export: byline only", line);
+            *out = -1;
+            return 0;
+        }
+        if (!a) {
+            r->extra = kb_realloc(r->extra, (r->nextra + 1) * sizeof(*r->extra));
+            a = &r->extra[r->nextra++];
+            *a = (struct author){.login = kb_strdup(login), .name = NULL};
+        }
+    }
+    if (a->user_id) {
+        *out = a->user_id;
+        return 0;
+    }
+    struct kb_diag why;
+    kb_diag_clear(&why);
+    if (kb_user_name_check(login, &why) != 0) {
+        warn(r, "author login not usable as a user name: byline only", line);
+        *out = a->user_id = -1;
+        return 0;
+    }
+    struct kb_user u = {0};
+    int rc = kb_store_user_get(r->s, login, 0, &u, &why);
+    if (rc == 0) {
+        a->user_id = u.id;
+    } else if (rc == KB_ENOTFOUND) {
+        rc =
+            kb_store_user_add(r->s, login, KB_ROLE_AUTHOR, "", (int64_t)time(NULL), &a->user_id, d);
+        if (rc == 0)
+            r->rep->users_created++;
+    } else {
+        *d = why;
+    }
+    kb_user_release(&u);
+    if (rc)
+        return rc;
+    *out = a->user_id;
+    return 0;
+}
+
+/* ---- media files ------------------------------------------------------------------- */
+
+/* The part of an uploads URL after "/wp-content/uploads/" ("2020/05/x.jpg"), or NULL. */
+static const char *uploads_rel(const char *url)
+{
+    const char *p = strstr(url, "/wp-content/uploads/");
+    if (!p)
+        return NULL;
+    p += strlen("/wp-content/uploads/");
+    return *p ? p : NULL;
+}
+
+/* A relative path safe to join under a directory: no "..", no empty or hidden segment. */
+static bool rel_safe(const char *rel)
+{
+    if (!*rel || *rel == '/' || strchr(rel, '\\') || strpbrk(rel, "?#"))
+        return false;
+    for (const char *seg = rel; *seg;) {
+        size_t n = strcspn(seg, "/");
+        if (n == 0 || seg[0] == '.')
+            return false;
+        seg += n;
+        if (*seg == '/')
+            seg++;
+    }
+    return true;
+}
+
+static const char *image_ext(const char *rel)
+{
+    static const char *const ok[] = {"jpg", "jpeg", "png", "gif", "webp", "avif"};
+    const char *dot = strrchr(rel, '.');
+    if (!dot || strchr(dot, '/'))
+        return NULL;
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (strcasecmp(dot + 1, ok[i]) == 0)
+            return ok[i];
+    return NULL;
+}
+
+/* Read a regular file of at most MEDIA_FILE_MAX bytes.  0, or -1 (missing), -2 (too big or
+ * not a regular file). */
+static int slurp(const char *path, char **out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > MEDIA_FILE_MAX) {
+        close(fd);
+        return -2;
+    }
+    size_t n = (size_t)st.st_size, got = 0;
+    char *b = kb_malloc(n ? n : 1);
+    while (got < n) {
+        ssize_t k = read(fd, b + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd);
+    if (got != n) {
+        free(b);
+        return -2;
+    }
+    *out = b;
+    *len = n;
+    return 0;
+}
+
+/* Write `n` bytes to `path` through a temporary file and a rename (never half a file). */
+static bool write_atomic(const char *path, const char *p, size_t n)
+{
+    char tmp[4400];
+    snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t k = write(fd, p + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        done += (size_t)k;
+    }
+    bool ok = done == n && close(fd) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return false;
+    }
+    return true;
+}
+
+/* Copy the attachment's file from opts->media_dir (DIR/2020/05/x.jpg, else
+ * DIR/wp-content/uploads/2020/05/x.jpg; the URL's %XX escapes decoded first, as written
+ * second) into opts->media_store/<2 hex>/<sha256>.<ext>, once per attachment.  A dry run
+ * reads and hashes but writes nothing.  Missing files are warned and stay remote. */
+static void media_local(struct run *r, struct media *m, unsigned long line)
+{
+    if (m->state != MEDIA_UNTRIED)
+        return;
+    m->state = MEDIA_REMOTE;
+    const char *rel = uploads_rel(m->src);
+    const char *ext = rel ? image_ext(rel) : NULL;
+    if (!rel || !ext) {
+        warn(r, "media not under wp-content/uploads or not an image: kept as a remote URL", line);
+        return;
+    }
+    struct kb_buf dec;
+    kb_buf_init(&dec, 4096);
+    kb_wxr_percent_decode(&dec, rel);
+    const char *rels[2] = {kb_buf_err(&dec) ? rel : kb_buf_cstr(&dec), rel};
+    char *data = NULL;
+    size_t len = 0;
+    int got = -1;
+    char path[4200];
+    for (int i = 0; i < 2 && got == -1; i++) {
+        if (!rel_safe(rels[i]))
+            continue;
+        static const char *const under[] = {"", "wp-content/uploads/"};
+        for (int k = 0; k < 2 && got == -1; k++) {
+            snprintf(path, sizeof(path), "%s/%s%s", r->opts->media_dir, under[k], rels[i]);
+            got = slurp(path, &data, &len);
+        }
+    }
+    kb_buf_release(&dec);
+    if (got == -1) {
+        warn(r, "media file not in --media-dir: kept as a remote URL", line);
+        return;
+    }
+    if (got != 0) {
+        warn(r, "media file over 64 MiB or not a file: kept as a remote URL", line);
+        return;
+    }
+    char hex[KB_SHA256_HEX];
+    kb_secret_hash(data, len, hex);
+    char dir[4200], dest[4300];
+    snprintf(dir, sizeof(dir), "%s/%.2s", r->opts->media_store, hex);
+    snprintf(dest, sizeof(dest), "%s/%s.%s", dir, hex, ext);
+    bool ok = true;
+    if (!r->opts->dry_run) {
+        struct stat st;
+        (void)mkdir(r->opts->media_store, 0755);
+        (void)mkdir(dir, 0755);
+        if (stat(dest, &st) != 0 || (size_t)st.st_size != len) /* same name, same bytes */
+            ok = write_atomic(dest, data, len);
+    }
+    free(data);
+    if (!ok) {
+        warn(r, "media file could not be written to the media directory: kept remote", line);
+        return;
+    }
+    char site[200];
+    snprintf(site, sizeof(site), "/media/%.2s/%s.%s", hex, hex, ext);
+    m->local = kb_strdup(site);
+    m->state = MEDIA_LOCAL;
+    r->rep->media_copied++;
 }
 
 /* ---- sections ---------------------------------------------------------------------- */
@@ -322,11 +574,11 @@ static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
             kb_set_str(&a->language, old.language);
         bool same = same_content(a, &old);
         kb_article_release(&old);
+        a->id = existing;
         if (same) {
             r->rep->unchanged++;
             return 0;
         }
-        a->id = existing;
     }
     rc = kb_store_article_put(r->s, a, d);
     if (rc)
@@ -340,8 +592,6 @@ static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
 
 static void warn_notes(struct run *r, unsigned notes, unsigned long line)
 {
-    if (notes & KB_WXR_NOTE_SHORTCODE)
-        warn(r, "shortcode left out (gallery, embed, audio, video)", line);
     if (notes & KB_WXR_NOTE_NO_GMT)
         warn(r, "no post_date_gmt: post_date taken as UTC", line);
     if (notes & KB_WXR_NOTE_UNTITLED)
@@ -352,6 +602,54 @@ static void warn_notes(struct run *r, unsigned notes, unsigned long line)
         warn(r, "published without any date: imported as a draft", line);
     if (notes & KB_WXR_NOTE_SLUG)
         warn(r, "post_name not usable as a slug: made from the title", line);
+}
+
+struct sc_ctx {
+    struct run *r;
+    unsigned long line;
+};
+
+static void shortcode_seen(void *ctx, const char *name, enum kb_wxr_sc what)
+{
+    struct sc_ctx *c = ctx;
+    char reason[64];
+    if (what == KB_WXR_SC_DROPPED)
+        snprintf(reason, sizeof(reason), "shortcode [%.24s] removed", name);
+    else if (what == KB_WXR_SC_UNKNOWN)
+        snprintf(reason, sizeof(reason), "shortcode [%.24s] unknown: left as text", name);
+    else
+        return; /* [caption]: made a figure */
+    warn(c->r, reason, c->line);
+}
+
+/* What follows a written (or unchanged) article: its old address, its author. */
+static int after_write(struct run *r, const struct kb_wxr_item *it, const struct kb_article *a,
+                       unsigned long line, struct kb_diag *d)
+{
+    if (!a->id)
+        return 0;
+    struct kb_buf path;
+    kb_buf_init(&path, KB_REDIRECT_MAX_PATH + 1);
+    int rc = 0;
+    if (it->link[0] && kb_redirect_path(it->link, &path, NULL) == 0) {
+        rc = kb_store_redirect_put(r->s, kb_buf_cstr(&path), a->id, d);
+        if (rc == 0)
+            r->rep->redirects++;
+    } else if (it->link[0]) {
+        warn(r, "link has no path to redirect (e.g. /?p=12): no redirect", line);
+    }
+    kb_buf_release(&path);
+    if (rc || r->opts->authors != KB_AUTHORS_USERS || !it->creator[0])
+        return rc;
+    int64_t uid = 0;
+    rc = user_for(r, it->creator, line, &uid, d);
+    if (rc || uid <= 0)
+        return rc;
+    struct kb_article_meta meta;
+    rc = kb_store_article_meta(r->s, a->id, &meta, d);
+    if (rc == 0 && meta.author_id != uid)
+        rc = kb_store_article_set_author(r->s, a->id, uid, d);
+    return rc;
 }
 
 static int one_item(struct run *r, const struct kb_wxr_entry *e, const struct kb_import_opts *opts,
@@ -368,10 +666,12 @@ static int one_item(struct run *r, const struct kb_wxr_entry *e, const struct kb
         skipped(r, reason, e->line);
         return 0;
     }
-    const struct media *m = find_media(r, it->thumbnail_id);
+    struct media *m = (struct media *)find_media(r, it->thumbnail_id);
     struct kb_wxr_media img = {0};
+    if (m && r->opts->media_dir && r->opts->media_store)
+        media_local(r, m, e->line);
     if (m) {
-        img.src = m->src;
+        img.src = m->state == MEDIA_LOCAL ? m->local : m->src;
         img.alt = m->alt;
         img.caption = m->caption;
     }
@@ -432,11 +732,54 @@ static int one_item(struct run *r, const struct kb_wxr_entry *e, const struct kb
         d->line = e->line;
     } else {
         warn_notes(r, notes, e->line);
-        if (opts->on_article)
+        kb_wxr_shortcodes(it->content, shortcode_seen, &(struct sc_ctx){r, e->line});
+        rc = after_write(r, it, &a, e->line, d);
+        if (rc == 0 && opts->on_article)
             opts->on_article(opts->on_article_ctx, "", &a, true, 0);
     }
     kb_article_release(&a);
     return rc;
+}
+
+/* The category tree, once every category is a section (a child may come before its parent
+ * in a hand-made file).  A parent not declared in the file, or a cycle, is warned and the
+ * section stays at the top. */
+static int nest_sections(struct run *r, struct kb_diag *d)
+{
+    for (size_t i = 0; i < r->nnests; i++) {
+        const struct nest *n = &r->nests[i];
+        const char *child = NULL, *parent = NULL;
+        for (size_t k = 0; k < r->nmemo; k++) {
+            if (!strcmp(r->memo[k].key, n->key))
+                child = r->memo[k].slug;
+            if (!strcmp(r->memo[k].key, n->parent))
+                parent = r->memo[k].slug;
+        }
+        if (!child)
+            continue;
+        if (!parent) {
+            warn(r, "category parent not declared in the file: kept at the top", n->line);
+            continue;
+        }
+        struct kb_section before = {0};
+        int rc = kb_store_section_get(r->s, child, &before, d);
+        bool same = rc == 0 && before.parent && !strcmp(before.parent, parent);
+        kb_section_release(&before);
+        if (rc)
+            return rc;
+        struct kb_diag why;
+        kb_diag_clear(&why);
+        rc = kb_store_section_set_parent(r->s, child, parent, &why);
+        if (rc == KB_EINVAL || rc == KB_ENOTFOUND) {
+            warn(r, "category parent refused (a cycle, or too deep): kept at the top", n->line);
+        } else if (rc) {
+            *d = why;
+            return rc;
+        } else if (!same) {
+            r->rep->sections_nested++;
+        }
+    }
+    return 0;
 }
 
 static int write_pass(struct run *r, struct kb_wxr_reader *rd, const struct kb_import_opts *opts,
@@ -448,6 +791,9 @@ static int write_pass(struct run *r, struct kb_wxr_reader *rd, const struct kb_i
         int rc = 0;
         if (k == KB_WXR_AUTHOR) {
             r->rep->authors++;
+            int64_t uid;
+            if (opts->authors == KB_AUTHORS_USERS && e.author.login[0])
+                rc = user_for(r, e.author.login, e.line, &uid, d);
         } else if (k == KB_WXR_TAG) {
             r->rep->tags++;
         } else if (k == KB_WXR_CATEGORY) {
@@ -457,6 +803,15 @@ static int write_pass(struct run *r, struct kb_wxr_reader *rd, const struct kb_i
             if (key[0])
                 rc = section_for(r, key, e.term.name, &slug, d);
             free(slug);
+            if (rc == 0 && key[0] && e.term.parent[0]) {
+                if (r->nnests < MAX_NESTED) {
+                    r->nests = kb_realloc(r->nests, (r->nnests + 1) * sizeof(*r->nests));
+                    r->nests[r->nnests++] =
+                        (struct nest){kb_strdup(key), kb_strdup(e.term.parent), e.line};
+                } else {
+                    warn(r, "more than 4096 nested categories: the rest stay at the top", e.line);
+                }
+            }
         } else if (k == KB_WXR_ITEM) {
             r->rep->records++;
             rc = one_item(r, &e, opts, d);
@@ -467,6 +822,8 @@ static int write_pass(struct run *r, struct kb_wxr_reader *rd, const struct kb_i
         if (rc)
             return rc;
     }
+    if (k == 0)
+        k = nest_sections(r, d);
     if (k == 0 && opts->progress)
         opts->progress(opts->progress_ctx, (size_t)kb_wxr_size(rd), (size_t)kb_wxr_size(rd));
     return k;
@@ -490,6 +847,16 @@ static void run_free(struct run *r)
         free(r->memo[i].slug);
     }
     free(r->keys);
+    for (size_t i = 0; i < r->nnests; i++) {
+        free(r->nests[i].key);
+        free(r->nests[i].parent);
+    }
+    free(r->nests);
+    for (size_t i = 0; i < r->nmedia; i++)
+        free(r->media[i].local);
+    for (size_t i = 0; i < r->nextra; i++)
+        free(r->extra[i].login);
+    free(r->extra);
 }
 
 int kb_engine_import_wxr(struct kb_store *s, const char *path, const struct kb_import_opts *opts,
@@ -503,7 +870,7 @@ int kb_engine_import_wxr(struct kb_store *s, const char *path, const struct kb_i
         d = &tmp;
     kb_diag_clear(d);
     struct kb_import_report rep = {0};
-    struct run r = {.s = s, .rep = &rep};
+    struct run r = {.s = s, .rep = &rep, .opts = opts};
     struct kb_wxr_reader *rd = NULL;
     int rc = kb_wxr_open(path, &rd, d);
     if (rc == 0)
@@ -522,7 +889,7 @@ int kb_engine_import_wxr(struct kb_store *s, const char *path, const struct kb_i
     }
     if (rc) { /* nothing was written: the counts say what was read, not what went in */
         rep.created = rep.updated = rep.unchanged = 0;
-        rep.sections_created = 0;
+        rep.sections_created = rep.sections_nested = rep.users_created = rep.redirects = 0;
     }
     if (rc == 0 && !opts->dry_run && rep.created + rep.updated > 0) {
         /* Related lists and duplicate marks (related.h); a failure leaves them stale for

@@ -715,8 +715,7 @@ static int on_text(struct kb_wxr_reader *r, int depth, struct kb_diag *d)
         return 0;
     /* libxml2 2.9 lets some invalid sequences (overlong forms) through in CDATA */
     if (!kb_utf8_valid(v, strlen(v)))
-        return fail(r, d, cur_line(r), "malformed XML: invalid UTF-8 in %s",
-                    field_names[r->cur]);
+        return fail(r, d, cur_line(r), "malformed XML: invalid UTF-8 in %s", field_names[r->cur]);
     struct kb_buf *b = &r->f[r->cur];
     kb_buf_adds(b, v);
     if (kb_buf_err(b) && !r->too_big && r->open == KB_WXR_ITEM && r->cur != F_META_VALUE)
@@ -1095,6 +1094,41 @@ static void shortcodes(struct kb_buf *out, const char *s, unsigned *notes)
             }
         }
         s = oe; /* opening tag removed; inner content (if any) stays; the closer is stray */
+    }
+}
+
+void kb_wxr_shortcodes(const char *content,
+                       void (*fn)(void *ctx, const char *name, enum kb_wxr_sc what), void *ctx)
+{
+    for (const char *s = strchr(content, '['); s; s = strchr(s + 1, '[')) {
+        if (s[1] == '[' || (s > content && s[-1] == '[')) /* [[x]]: a literal */
+            continue;
+        const char *nm = s + 1;
+        size_t nl = sc_name(nm);
+        if (nl == 0 || nl > 40 || !islower((unsigned char)nm[0]) ||
+            (nm[nl] != ']' && nm[nl] != ' ' && nm[nl] != '/'))
+            continue;
+        const char *oe = sc_open_end(s);
+        if (!oe)
+            continue;
+        char name[48];
+        snprintf(name, sizeof(name), "%.*s", (int)nl, nm);
+        enum kb_wxr_sc what = KB_WXR_SC_UNKNOWN;
+        if (!strcmp(name, "caption") || !strcmp(name, "wp_caption"))
+            what = KB_WXR_SC_FIGURE;
+        for (size_t i = 0; i < sizeof(dropped_shortcodes) / sizeof(dropped_shortcodes[0]); i++)
+            if (!strcmp(name, dropped_shortcodes[i]))
+                what = KB_WXR_SC_DROPPED;
+        if (what == KB_WXR_SC_UNKNOWN) {
+            /* prose uses brackets too ("[1]", "[sic]"): only an attribute or a closing
+             * tag makes it a shortcode */
+            char close[56];
+            snprintf(close, sizeof(close), "[/%s]", name);
+            if (!memchr(nm + nl, '=', (size_t)(oe - (nm + nl))) && !strstr(oe, close))
+                continue;
+        }
+        fn(ctx, name, what);
+        s = oe - 1;
     }
 }
 
