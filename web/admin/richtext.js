@@ -1,0 +1,204 @@
+// richtext.js — the body editor: a contenteditable region with our own toolbar for the
+// blocks and marks the server's sanitizer keeps (p, h2, blockquote, ul/ol/li, a, strong,
+// em).  No npm editor: the browser's editing commands do the work, this file keeps their
+// output inside that vocabulary.  Whatever it produces, the server sanitizes body_html
+// again before storing it, so this is about a clean editing experience, not safety.
+//
+// Keyboard: the toolbar is one tab stop (arrow keys move inside it, as WAI-ARIA's toolbar
+// pattern says); Ctrl+B / Ctrl+I / Ctrl+K (link) work inside the text; Enter starts a new
+// paragraph.  Pasted content goes in as plain text, one paragraph per line, so nothing
+// foreign (styles, scripts, tracking images) enters the body.
+
+import { h } from './dom.js';
+
+const BUTTONS = [
+  { cmd: 'block', arg: 'p', label: 'فقرة', title: 'فقرة عادية', key: null },
+  { cmd: 'block', arg: 'h2', label: 'عنوان فرعي', title: 'عنوان فرعي (h2)', key: null },
+  { cmd: 'block', arg: 'blockquote', label: 'اقتباس', title: 'اقتباس', key: null },
+  { cmd: 'insertUnorderedList', label: 'قائمة نقطية', title: 'قائمة نقطية', key: null },
+  { cmd: 'insertOrderedList', label: 'قائمة مرقمة', title: 'قائمة مرقمة', key: null },
+  { cmd: 'link', label: 'رابط', title: 'رابط (Ctrl+K)', key: 'k' },
+  { cmd: 'bold', label: 'غامق', title: 'غامق (Ctrl+B)', key: 'b' },
+  { cmd: 'italic', label: 'مائل', title: 'مائل (Ctrl+I)', key: 'i' },
+];
+
+/**
+ * The editor: {el (toolbar + region), region, getHTML(), setHTML(html), focus()}.
+ * onChange() is called after every edit.
+ */
+export function richText({ label, onChange }) {
+  const region = h('div', {
+    class: 'body-editor',
+    contenteditable: 'true',
+    role: 'textbox',
+    'aria-multiline': 'true',
+    'aria-label': label,
+    dir: 'auto',
+    spellcheck: 'true',
+  });
+  const buttons = BUTTONS.map((b, i) =>
+    h('button', {
+      type: 'button',
+      tabindex: i === 0 ? '0' : '-1',
+      title: b.title,
+      'aria-label': b.title,
+      dataset: { cmd: b.cmd, arg: b.arg || '' },
+      onmousedown: (e) => e.preventDefault(), // keep the selection in the text
+      onclick: () => run(b),
+    }, b.label));
+  const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'تنسيق النص', 'aria-controls': 'body-editor' }, buttons);
+  region.id = 'body-editor';
+
+  toolbar.addEventListener('keydown', (e) => {
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0) return;
+    // RTL: the right arrow goes to the previous button, the left arrow to the next.
+    const step = { ArrowLeft: 1, ArrowRight: -1, Home: -i, End: buttons.length - 1 - i }[e.key];
+    if (step === undefined) return;
+    e.preventDefault();
+    const j = (i + step + buttons.length) % buttons.length;
+    buttons[i].tabIndex = -1;
+    buttons[j].tabIndex = 0;
+    buttons[j].focus();
+  });
+
+  function changed() {
+    onChange?.();
+  }
+
+  function run(b) {
+    region.focus();
+    document.execCommand('defaultParagraphSeparator', false, 'p');
+    if (b.cmd === 'block') {
+      const cur = currentBlock();
+      // A second press of quote/subheading turns it back into a paragraph.
+      const tag = cur && cur.tagName.toLowerCase() === b.arg && b.arg !== 'p' ? 'p' : b.arg;
+      document.execCommand('formatBlock', false, tag);
+    } else if (b.cmd === 'link') {
+      const sel = window.getSelection();
+      const existing = closest(sel.anchorNode, 'A');
+      const url = window.prompt('عنوان الرابط (https://… أو /مسار في الموقع). اتركه فارغاً لإزالة الرابط:', existing?.getAttribute('href') || 'https://');
+      if (url === null) return;
+      if (!url.trim() || url.trim() === 'https://') document.execCommand('unlink');
+      else if (!/^(https?:\/\/|mailto:|\/|#)/i.test(url.trim())) {
+        window.alert('الرابط يجب أن يبدأ بـ https:// أو http:// أو mailto: أو / (مسار في الموقع)');
+        return;
+      } else if (sel.isCollapsed && !existing) {
+        document.execCommand('insertHTML', false, `<a href="${escapeAttr(url.trim())}">${escapeText(url.trim())}</a>`);
+      } else {
+        document.execCommand('createLink', false, url.trim());
+      }
+    } else {
+      document.execCommand(b.cmd, false, null);
+    }
+    normalize();
+    changed();
+    updateState();
+  }
+
+  function currentBlock() {
+    const sel = window.getSelection();
+    let n = sel.anchorNode;
+    while (n && n !== region) {
+      if (n.nodeType === 1 && /^(P|H2|H3|BLOCKQUOTE|LI|DIV)$/.test(n.tagName)) return n;
+      n = n.parentNode;
+    }
+    return null;
+  }
+
+  function closest(node, tag) {
+    for (let n = node; n && n !== region; n = n.parentNode) if (n.nodeType === 1 && n.tagName === tag) return n;
+    return null;
+  }
+
+  /** aria-pressed on the buttons for where the caret is. */
+  function updateState() {
+    if (!region.contains(window.getSelection().anchorNode)) return;
+    const block = currentBlock()?.tagName.toLowerCase();
+    for (const btn of buttons) {
+      const { cmd, arg } = btn.dataset;
+      let on = false;
+      if (cmd === 'block') on = block === arg || (arg === 'blockquote' && !!closest(window.getSelection().anchorNode, 'BLOCKQUOTE'));
+      else if (cmd === 'bold' || cmd === 'italic' || cmd === 'insertUnorderedList' || cmd === 'insertOrderedList') on = document.queryCommandState(cmd);
+      else if (cmd === 'link') on = !!closest(window.getSelection().anchorNode, 'A');
+      btn.setAttribute('aria-pressed', on ? 'true' : 'false');
+    }
+  }
+
+  /** Keep the region's top level made of blocks: stray text and divs become paragraphs. */
+  function normalize(root = region) {
+    for (const n of [...root.childNodes]) {
+      if (n.nodeType === 3 && n.data.trim()) {
+        const p = h('p');
+        n.replaceWith(p);
+        p.append(n);
+      } else if (n.nodeType === 1 && n.tagName === 'DIV') {
+        const p = h('p');
+        p.append(...n.childNodes);
+        n.replaceWith(p);
+      } else if (n.nodeType === 1 && (n.tagName === 'SPAN' || n.tagName === 'FONT')) {
+        n.replaceWith(...n.childNodes);
+      }
+    }
+    for (const s of root.querySelectorAll('span, font')) s.replaceWith(...s.childNodes);
+    for (const el of root.querySelectorAll('[style]')) el.removeAttribute('style');
+  }
+
+  region.addEventListener('input', () => {
+    changed();
+  });
+  region.addEventListener('keyup', updateState);
+  region.addEventListener('mouseup', updateState);
+  region.addEventListener('focus', () => {
+    document.execCommand('defaultParagraphSeparator', false, 'p');
+    if (!region.firstChild) {
+      region.append(h('p', {}, h('br')));
+    }
+  });
+  region.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+    const b = BUTTONS.find((x) => x.key && x.key === e.key.toLowerCase());
+    if (b) {
+      e.preventDefault();
+      run(b);
+    }
+  });
+  region.addEventListener('paste', (e) => {
+    e.preventDefault();
+    const text = e.clipboardData.getData('text/plain');
+    const paras = text.split(/\r?\n\s*\r?\n|\r?\n/).map((s) => s.trim()).filter(Boolean);
+    if (paras.length <= 1) document.execCommand('insertText', false, paras[0] || '');
+    else document.execCommand('insertHTML', false, paras.map((p) => `<p>${escapeText(p)}</p>`).join(''));
+    normalize();
+    changed();
+  });
+  region.addEventListener('drop', (e) => e.preventDefault()); // no dragged-in markup or files
+
+  return {
+    el: h('div', { class: 'rich' }, toolbar, region),
+    region,
+    getHTML() {
+      const clone = region.cloneNode(true); // the live region is left alone: the caret stays
+      normalize(clone);
+      // Empty paragraphs (an Enter too many) are not content.
+      for (const p of clone.querySelectorAll('p, h2, h3, blockquote, li')) {
+        if (!p.textContent.trim() && !p.querySelector('img')) p.remove();
+      }
+      return clone.innerHTML.replace(/<br>(?=<\/(p|h2|h3|li|blockquote)>)/g, '');
+    },
+    setHTML(html) {
+      region.innerHTML = html || ''; // the server's sanitized body_html
+    },
+    text() {
+      return region.textContent;
+    },
+  };
+}
+
+function escapeText(s) {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttr(s) {
+  return escapeText(s).replace(/"/g, '&quot;');
+}
