@@ -421,24 +421,25 @@ static void media_local(struct run *r, struct media *m, unsigned long line)
     char dir[4200], dest[4300];
     snprintf(dir, sizeof(dir), "%s/%.2s", r->opts->media_store, hex);
     snprintf(dest, sizeof(dest), "%s/%s.%s", dir, hex, ext);
-    bool ok = true;
-    if (!r->opts->dry_run) {
-        struct stat st;
+    bool ok = true, have = false;
+    struct stat st;
+    have = stat(dest, &st) == 0 && (size_t)st.st_size == len; /* same name, same bytes */
+    if (!have && !r->opts->dry_run) {
         (void)mkdir(r->opts->media_store, 0755);
         (void)mkdir(dir, 0755);
-        if (stat(dest, &st) != 0 || (size_t)st.st_size != len) /* same name, same bytes */
-            ok = write_atomic(dest, data, len);
+        ok = write_atomic(dest, data, len);
     }
     free(data);
     if (!ok) {
         warn(r, "media file could not be written to the media directory: kept remote", line);
         return;
     }
+    if (!have)
+        r->rep->media_copied++;
     char site[200];
     snprintf(site, sizeof(site), "/media/%.2s/%s.%s", hex, hex, ext);
     m->local = kb_strdup(site);
     m->state = MEDIA_LOCAL;
-    r->rep->media_copied++;
 }
 
 /* ---- sections ---------------------------------------------------------------------- */

@@ -21,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "khabar/engine.h"
+#include "khabar/newsroom_store.h"
+#include "khabar/user.h"
 #include "khabar/wxr.h"
 
 struct fixture {
@@ -334,6 +337,198 @@ static void test_theme_unit_test(void **state)
     assert_int_equal(nav, 70);
     assert_int_equal(empty, 2);
     assert_int_equal(count_articles(f->s), 77);
+    /* the category tree: 10 categories name a parent (grep -c of a non-empty
+     * wp:category_parent), three levels under parent-category */
+    assert_int_equal(rep.sections_nested, 10);
+    struct kb_section sec = {0};
+    assert_int_equal(kb_store_section_get(f->s, "grandchild-category", &sec, NULL), 0);
+    assert_string_equal(sec.parent, "child-category-03");
+    assert_int_equal(kb_store_section_get(f->s, "child-category-03", &sec, NULL), 0);
+    assert_string_equal(sec.parent, "parent-category");
+    assert_int_equal(kb_store_section_get(f->s, "parent-category", &sec, NULL), 0);
+    assert_null(sec.parent);
+    kb_section_release(&sec);
+    /* the two declared authors are users; every article but one has a link with a path */
+    assert_int_equal(rep.users_created, 2);
+    assert_int_equal(rep.redirects, 76);
+}
+
+/* The Arabic export of our own writing (tests/fixtures/wxr/arabic-news.xml): categories
+ * three levels deep with percent-encoded Arabic nicenames, authors (one whose login is no
+ * user name), Gutenberg blocks, [caption] in a shortcode block, [gallery], an unknown
+ * [contact-form-7], brackets in prose, featured images (one file present, one missing). */
+static bool fixture_path(char *out, size_t n, const char *rel)
+{
+    const char *src = getenv("KB_SOURCE");
+    snprintf(out, n, "%s/%s", src && *src ? src : ".", rel);
+    return access(out, R_OK) == 0;
+}
+
+static size_t warned(const struct kb_import_report *rep, const char *what)
+{
+    for (size_t i = 0; i < rep->nwarnings; i++)
+        if (strstr(rep->warnings[i].reason, what))
+            return rep->warnings[i].count;
+    return 0;
+}
+
+static const char TANK[] = "\xff\xd8\xff\xe0 our own test bytes, not a real photo";
+
+static void test_arabic_export(void **state)
+{
+    struct fixture *f = *state;
+    char path[512], up[200], media[200], file[400];
+    assert_true(fixture_path(path, sizeof(path), "tests/fixtures/wxr/arabic-news.xml"));
+    snprintf(up, sizeof(up), "%s/up", f->dir);
+    snprintf(media, sizeof(media), "%s/media", f->dir);
+    /* the uploads copy in its short form: DIR/2023/10/<file> */
+    snprintf(file, sizeof(file), "%s/2023", up);
+    assert_int_equal(mkdir(up, 0755) | mkdir(file, 0755), 0);
+    snprintf(file, sizeof(file), "%s/2023/10", up);
+    assert_int_equal(mkdir(file, 0755), 0);
+    snprintf(file, sizeof(file), "%s/2023/10/خزان-المياه.jpg", up);
+    write_file(file, TANK);
+
+    struct kb_import_opts opts = {.media_dir = up, .media_store = media};
+    struct kb_import_report rep;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_engine_import_wxr(f->s, path, &opts, &rep, &d), 0);
+    assert_int_equal(rep.created, 5); /* 3 posts, the page, the draft */
+    assert_int_equal(rep.skipped, 4); /* private, menu item, 2 attachments */
+    assert_int_equal(rep.sections_created, 8);
+    assert_int_equal(rep.sections_nested, 5);
+    assert_int_equal(rep.users_created, 2);
+    assert_int_equal(rep.redirects, 5);
+    assert_int_equal(rep.media_copied, 1);
+    assert_int_equal(warned(&rep, "shortcode [contact-form-7] unknown"), 1);
+    assert_int_equal(warned(&rep, "shortcode [gallery] removed"), 1);
+    assert_int_equal(warned(&rep, "shortcode [1]"), 0); /* prose */
+    assert_int_equal(warned(&rep, "media file not in --media-dir"), 1);
+    assert_int_equal(warned(&rep, "author login not usable"), 1);
+
+    /* Arabic slugs decoded; the tree kept */
+    struct kb_section sec = {0};
+    assert_int_equal(kb_store_section_get(f->s, "بلديات", &sec, NULL), 0);
+    assert_string_equal(sec.parent, "محليات");
+    assert_int_equal(kb_store_section_get(f->s, "محليات", &sec, NULL), 0);
+    assert_string_equal(sec.parent, "أخبار");
+    assert_int_equal(kb_store_section_get(f->s, "الشرق-الأوسط", &sec, NULL), 0);
+    assert_string_equal(sec.name, "الشرق الأوسط");
+    assert_string_equal(sec.parent, "دولي");
+    kb_section_release(&sec);
+
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get_slug(f->s, "المجلس-البلدي-يقر-خطة-المياه", &a, NULL), 0);
+    assert_string_equal(a.section.slug, "بلديات");
+    assert_null(strstr(a.body_html, "wp:"));
+    assert_null(strstr(a.body_html, "[caption"));
+    assert_non_null(
+        strstr(a.body_html, "<figcaption>خزان المياه القديم في الحي الشرقي</figcaption>"));
+    assert_non_null(strstr(a.body_html, "<h2>ما الذي تتضمنه الخطة؟</h2>"));
+    assert_non_null(strstr(a.body_html, "<li>بناء خزانين في المرتفعات</li>"));
+    assert_string_equal(a.lede, "خطة بكلفة كبيرة تصل إلى الأحياء الشرقية خلال عامين.");
+    assert_string_equal(a.byline, "هالة منصور");
+    assert_string_equal(a.image.alt, "خزان المياه في الحي الشرقي");
+    /* the featured image copied by content: /media/<2 hex>/<sha256>.jpg, same bytes */
+    assert_int_equal(strncmp(a.image.src, "/media/", 7), 0);
+    assert_int_equal(strlen(a.image.src), strlen("/media/ab/") + 64 + 4);
+    snprintf(file, sizeof(file), "%s/%s", media, a.image.src + 7);
+    struct stat st;
+    assert_int_equal(stat(file, &st), 0);
+    assert_int_equal((size_t)st.st_size, strlen(TANK));
+    /* the author is a user without a password: nothing signs in as them */
+    struct kb_article_meta meta;
+    assert_int_equal(kb_store_article_meta(f->s, a.id, &meta, NULL), 0);
+    assert_string_equal(meta.author_name, "hala");
+    struct kb_user u = {0};
+    assert_int_equal(kb_store_user_get(f->s, "hala", 0, &u, NULL), 0);
+    assert_int_equal(u.role, KB_ROLE_AUTHOR);
+    assert_string_equal(u.pwhash, "");
+    assert_false(kb_password_verify(u.pwhash, ""));
+    assert_false(kb_password_verify(u.pwhash, "any password at all"));
+    kb_user_release(&u);
+    int64_t first = a.id;
+
+    /* the old percent-encoded address (either case) leads to the article */
+    struct kb_buf p, loc;
+    kb_buf_init(&p, 0);
+    kb_buf_init(&loc, 0);
+    assert_int_equal(
+        kb_redirect_path(
+            "https://akhbar.example/2023/10/"
+            "%D8%A7%D9%84%D9%85%D8%AC%D9%84%D8%B3-%D8%A7%D9%84%D8%A8%D9%84%D8%AF%D9%8A-"
+            "%D9%8A%D9%82%D8%B1-%D8%AE%D8%B7%D8%A9-%D8%A7%D9%84%D9%85%D9%8A%D8%A7%D9%87/",
+            &p, NULL),
+        0);
+    assert_int_equal(kb_store_redirect_find(f->s, kb_buf_cstr(&p), fixed_now(), &loc, NULL), 0);
+    struct kb_buf want;
+    kb_buf_init(&want, 0);
+    kb_article_url(&want, &a);
+    assert_string_equal(kb_buf_cstr(&loc), kb_buf_cstr(&want));
+    kb_buf_release(&want);
+    /* the draft's old address is not redirected to */
+    kb_buf_reset(&p);
+    kb_buf_reset(&loc);
+    assert_int_equal(kb_redirect_path("/2023/10/%d9%85%d8%b3%d9%88%d8%af%d8%a9-"
+                                      "%d8%a7%d9%84%d9%85%d9%8a%d8%b2%d8%a7%d9%86%d9%8a%d8%a9/",
+                                      &p, NULL),
+                     0);
+    assert_int_equal(kb_store_redirect_find(f->s, kb_buf_cstr(&p), fixed_now(), &loc, NULL),
+                     KB_ENOTFOUND);
+    kb_buf_release(&p);
+    kb_buf_release(&loc);
+
+    /* the author whose login is no user name: byline only */
+    assert_int_equal(kb_store_article_get_slug(f->s, "وفد-إقليمي-يزور-العاصمة", &a, NULL), 0);
+    assert_string_equal(a.byline, "مكتب التحرير");
+    assert_int_equal(kb_store_article_meta(f->s, a.id, &meta, NULL), 0);
+    assert_int_equal(meta.author_id, 0);
+    kb_article_release(&a);
+
+    /* again: nothing new, no user twice, the file not copied twice */
+    struct kb_import_report again;
+    assert_int_equal(kb_engine_import_wxr(f->s, path, &opts, &again, &d), 0);
+    assert_int_equal(again.created + again.updated, 0);
+    assert_int_equal(again.unchanged, 5);
+    assert_int_equal(again.users_created, 0);
+    assert_int_equal(again.media_copied, 0);
+    assert_int_equal(again.sections_created + again.sections_nested, 0);
+    struct kb_user *users;
+    size_t nusers;
+    assert_int_equal(kb_store_user_list(f->s, &users, &nusers, NULL), 0);
+    assert_int_equal(nusers, 2);
+    kb_users_free(users, nusers);
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(f->s, first, &a, NULL), 0);
+    kb_article_release(&a);
+}
+
+/* --authors bylines: no user is made, the byline stays. */
+static void test_arabic_export_bylines(void **state)
+{
+    struct fixture *f = *state;
+    char path[512];
+    assert_true(fixture_path(path, sizeof(path), "tests/fixtures/wxr/arabic-news.xml"));
+    struct kb_import_opts opts = {.authors = KB_AUTHORS_BYLINES};
+    struct kb_import_report rep;
+    assert_int_equal(kb_engine_import_wxr(f->s, path, &opts, &rep, NULL), 0);
+    assert_int_equal(rep.created, 5);
+    assert_int_equal(rep.users_created, 0);
+    struct kb_user *users;
+    size_t nusers;
+    assert_int_equal(kb_store_user_list(f->s, &users, &nusers, NULL), 0);
+    assert_int_equal(nusers, 0);
+    kb_users_free(users, nusers);
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get_slug(f->s, "الفريق-المحلي-يفوز", &a, NULL), 0);
+    assert_string_equal(a.byline, "كريم سعيد");
+    /* no --media-dir: the featured image stays the remote URL */
+    assert_string_equal(a.image.src,
+                        "https://akhbar.example/wp-content/uploads/2023/10/stadium.jpg");
+    kb_article_release(&a);
 }
 
 static void test_utf8_challenges(void **state)
@@ -402,6 +597,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shared_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_theme_unit_test, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utf8_challenges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_arabic_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_arabic_export_bylines, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
