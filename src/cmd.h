@@ -37,5 +37,7 @@ int cmd_config(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+/* `import ninjs ...` (cmd_ninjs.c), argv[0] "ninjs". */
+int cmd_import_ninjs(int argc, char **argv);
 
 #endif

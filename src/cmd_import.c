@@ -22,7 +22,8 @@ static void usage(FILE *f)
 {
     fputs("usage: khabar [--db PATH] import page-text [options] FILE...\n"
           "       khabar [--db PATH] import jsonl [options] FILE|-   (see import jsonl --help)\n"
-          "       khabar [--db PATH] import wxr [options] FILE       (see import wxr --help)\n\n"
+          "       khabar [--db PATH] import wxr [options] FILE       (see import wxr --help)\n"
+          "       khabar [--db PATH] import ninjs [options] FILE...  (see import ninjs --help)\n\n"
           "Import article pages saved as text (section, reading time, headline, lede, photo\n"
           "alt and caption, date, body, source line, Discover rail).  The Discover rail is\n"
           "recognised and reported, never imported as body.  Unknown sections are created.\n"
@@ -493,6 +494,9 @@ int cmd_import(int argc, char **argv)
         }
         return import_wxr(argc - 1, argv + 1);
     }
-    cmd_error("import", argv[1], "unknown format (this build imports: page-text, jsonl, wxr)");
+    if (strcmp(argv[1], "ninjs") == 0)
+        return cmd_import_ninjs(argc - 1, argv + 1);
+    cmd_error("import", argv[1],
+              "unknown format (this build imports: page-text, jsonl, wxr, ninjs)");
     return EXIT_USAGE;
 }

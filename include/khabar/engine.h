@@ -51,6 +51,10 @@ struct kb_import_opts {
      * media_store (the directory `serve` answers /media/ from); NULL: not copied. */
     enum kb_import_authors authors;
     const char *media_store;
+    /* ninjs only: the section of items no subject places (NULL: "وكالات"), and the clock
+     * embargoes are compared with (0: time(NULL)). */
+    const char *section;
+    int64_t now;
 };
 
 /* One reason lines were skipped, with how many and the first few line numbers. */
@@ -133,5 +137,18 @@ KB_MUST_CHECK int kb_engine_import_jsonl(struct kb_store *s, const char *path,
 KB_MUST_CHECK int kb_engine_import_wxr(struct kb_store *s, const char *path,
                                        const struct kb_import_opts *opts,
                                        struct kb_import_report *report, struct kb_diag *d);
+
+/* Import IPTC ninjs items (ninjs.h, docs/ninjs.md): each FILE holds one item, an array of
+ * items or JSON Lines.  All files in ONE transaction, all-or-nothing: a file or item that
+ * cannot be understood is KB_EINVAL / KB_ETOOBIG with *failed_file and *d naming the file,
+ * the line or item, the member and the reason, and nothing is written.  Items are keyed by
+ * uri: a newer version updates, an older one is skipped as stale (report->skipped and
+ * reasons, as are non-text items), the same one is unchanged.  Sections, statuses,
+ * embargoes and the trash as docs/ninjs.md says.  opts->dry_run: rolled back at the end
+ * (exact counts).  opts->on_article is called for each article written, with file "". */
+KB_MUST_CHECK int kb_engine_import_ninjs(struct kb_store *s, const char *const *files,
+                                         size_t nfiles, const struct kb_import_opts *opts,
+                                         struct kb_import_report *report,
+                                         const char **failed_file, struct kb_diag *d);
 
 #endif
