@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential pkg-config cmake libmicrohttpd-dev libsqlite3-dev libjansson-dev
       libicu-dev zlib1g-dev liblzma-dev libstemmer-dev libsodium-dev libgumbo-dev libxml2-dev
-      imagemagick)
+      libvips-dev imagemagick)
 case $what in
   check) pkgs+=(libcmocka-dev clang libclang-rt-14-dev chromium sqlite3 python3-feedparser libxml2-utils) ;;
   bench) pkgs+=(nginx-light wrk) ;;
