@@ -117,8 +117,13 @@ enum kb_search_sort {
     KB_SEARCH_NEWEST,    /* published, newest first */
 };
 
+struct kb_search_index;
+
 struct kb_search_request {
     const char *match;        /* kb_search_query_match's expression, not empty */
+    /* Optional: the in-memory ranker of the current data (the server's), used instead of
+     * FTS5's bm25 when it can answer (not for prefixes); NULL: FTS5 alone. */
+    const struct kb_search_index *index;
     const char *section_slug; /* NULL: every section */
     int64_t from;             /* published >= from, when non-zero */
     int64_t to;               /* published < to, when non-zero */
@@ -176,5 +181,57 @@ KB_MUST_CHECK int kb_search_sqlite_run(struct sqlite3 *db, const struct kb_searc
 /* Rebuild the whole index from `articles` (FTS5 'rebuild', then 'optimize').  Call inside
  * a write transaction. */
 KB_MUST_CHECK int kb_search_sqlite_rebuild(struct sqlite3 *db, struct kb_diag *d);
+
+/* ---- the in-memory ranker (memindex.c) ------------------------------------------------- */
+
+/* A read-only copy of the index in memory: per term, the articles holding it with every
+ * position, and per article its live state, date, section and length; built from one
+ * snapshot by the same analyzer calls as FTS5's index, and ranked with FTS5's own bm25
+ * formula and the same column weights, so both paths give the same hits in the same order.
+ * Shared between threads (reference counted, never modified after the build). */
+struct kb_search_index;
+
+struct kb_search_index_stats {
+    size_t articles, terms;
+    size_t bytes; /* heap held, approximately */
+    double build_ms;
+};
+
+/* Build from the database file at `path` (its own read-only connection) or from an open
+ * connection (one statement: one snapshot).  KB_EDB when the articles cannot be read. */
+KB_MUST_CHECK int kb_search_index_build(const char *path, struct kb_search_index **out,
+                                        struct kb_diag *d);
+KB_MUST_CHECK int kb_search_index_build_db(struct sqlite3 *db, struct kb_search_index **out,
+                                           struct kb_diag *d);
+void kb_search_index_retain(struct kb_search_index *x);
+/* Drop one reference; the last one frees.  NULL is ignored. */
+void kb_search_index_release(struct kb_search_index *x);
+void kb_search_index_stats(const struct kb_search_index *x, struct kb_search_index_stats *out);
+
+struct kb_search_ranked {
+    int64_t id;
+    double score; /* higher is better */
+};
+/* Rank rq->match over the index with rq's filters, sort, offset and limit: *out (free())
+ * holds the page's ids in order, *total every admitted match (exact).  Returns 0, or 1 when
+ * the expression holds something this ranker does not do (a prefix): ask FTS5 then. */
+int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search_request *rq,
+                         struct kb_search_ranked **out, size_t *n, size_t *total);
+
+/* The index of a running server's current data: a thread that (re)builds it when a newer
+ * data generation is asked for. */
+struct kb_search_live;
+/* Called on the builder thread after each build: `x` NULL when it failed (`d` says why). */
+typedef void (*kb_search_live_fn)(void *ctx, const struct kb_search_index *x, uint64_t gen,
+                                  const struct kb_diag *d);
+KB_MUST_CHECK int kb_search_live_start(const char *db_path, kb_search_live_fn on_built,
+                                       void *ctx, struct kb_search_live **out,
+                                       struct kb_diag *d);
+/* The index built for generation `gen` (retained: release it), or NULL when there is none
+ * yet — then a build for `gen` is started, and the caller uses FTS5 meanwhile.  The
+ * generation must be read before the database, so an index is never newer than it says. */
+struct kb_search_index *kb_search_live_get(struct kb_search_live *l, uint64_t gen);
+/* Stop the thread (waits for a build in progress) and free everything.  NULL is ignored. */
+void kb_search_live_stop(struct kb_search_live *l);
 
 #endif

@@ -53,9 +53,10 @@ static const struct kb_section *find_section(const struct kb_site *site, const c
     return sec;
 }
 
-int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char *q, size_t qlen,
-                     enum kb_search_sort sort, size_t page, size_t per_page, int64_t now,
-                     struct kb_search_result *out, struct kb_diag *d)
+static int engine_search(struct kb_store *s, const struct kb_site *site, const char *q, size_t qlen,
+                         enum kb_search_sort sort, size_t page, size_t per_page, int64_t now,
+                         const struct kb_search_index *index, struct kb_search_result *out,
+                         struct kb_diag *d)
 {
     struct kb_search_result r;
     memset(&r, 0, sizeof(r));
@@ -64,7 +65,7 @@ int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char 
     r.per_page = per_page < 1 ? 1 : per_page > KB_SEARCH_MAX_LIMIT ? KB_SEARCH_MAX_LIMIT : per_page;
     kb_search_query_parse(q, q ? qlen : 0, &r.query);
 
-    struct kb_search_request rq = {.now = now, .sort = sort, .limit = r.per_page};
+    struct kb_search_request rq = {.now = now, .sort = sort, .limit = r.per_page, .index = index};
     rq.offset = (r.page - 1) * r.per_page;
     if (r.query.section) {
         const struct kb_section *sec = find_section(site, r.query.section);
@@ -107,6 +108,13 @@ int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char 
     }
     *out = r;
     return 0;
+}
+
+int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char *q, size_t qlen,
+                     enum kb_search_sort sort, size_t page, size_t per_page, int64_t now,
+                     struct kb_search_result *out, struct kb_diag *d)
+{
+    return engine_search(s, site, q, qlen, sort, page, per_page, now, NULL, out, d);
 }
 
 /* ---- parameters ------------------------------------------------------------------------ */
@@ -297,8 +305,8 @@ int kb_pages_search(struct kb_store *s, const struct kb_site *site,
         page = 1;
     size_t size = site->page_size > 0 ? (size_t)site->page_size : DEFAULT_PAGE_SIZE;
     struct kb_search_result r;
-    int rc = kb_engine_search(s, site, q, strlen(q), param_sort(p->sort), (size_t)page, size, now,
-                              &r, d);
+    int rc = engine_search(s, site, q, strlen(q), param_sort(p->sort), (size_t)page, size, now,
+                           p->index, &r, d);
     if (rc)
         return rc;
 
@@ -483,8 +491,8 @@ int kb_pages_api_search(struct kb_store *s, const struct kb_site *site,
     }
     const char *q = p->q ? p->q : "";
     struct kb_search_result r;
-    int rc = kb_engine_search(s, site, q, strlen(q), param_sort(p->sort), (size_t)page, (size_t)per,
-                              now, &r, d);
+    int rc = engine_search(s, site, q, strlen(q), param_sort(p->sort), (size_t)page, (size_t)per,
+                           now, p->index, &r, d);
     if (rc)
         return rc;
     struct kb_buf b;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "khabar/search.h"
+#include "search_int.h"
 
 #define SNIPPET_TOKENS 24
 
@@ -117,6 +118,160 @@ static int mark_hit(sqlite3 *db, sqlite3_stmt *st, const char *match, struct kb_
     return 0;
 }
 
+static const char *const row_sql =
+    "SELECT a.slug, s.slug, s.name, a.published, a.published_offset, a.updated, a.headline"
+    "  FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = ?1";
+
+/* The page's fields of the hits the in-memory ranker chose.  An article deleted since the
+ * index was built is left out. */
+static int fetch_rows(sqlite3 *db, const struct kb_search_ranked *r, size_t nr,
+                      struct kb_search_hit *hits, size_t *nh, struct kb_diag *d)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(db, row_sql, &st, d);
+    for (size_t i = 0; rc == 0 && i < nr; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, r[i].id);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_DONE)
+            continue;
+        if (src != SQLITE_ROW) {
+            rc = fail(db, src, "reading a hit", d);
+            break;
+        }
+        struct kb_search_hit *h = &hits[(*nh)++];
+        h->id = r[i].id;
+        h->score = r[i].score;
+        h->slug = col_dup(st, 0);
+        h->section_slug = col_dup(st, 1);
+        h->section_name = col_dup(st, 2);
+        h->published = sqlite3_column_int64(st, 3);
+        h->published_offset = sqlite3_column_int(st, 4);
+        h->updated = sqlite3_column_int64(st, 5);
+        h->headline = col_dup(st, 6);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+#define TEXT_SQL "SELECT headline, lede, body_html FROM articles WHERE id = ?1"
+
+/* The spans of column `col` of a hit: from the index when it has the article, else by
+ * analyzing the text. */
+static size_t spans_of(const struct kb_search_request *rq, const struct kb_match_expr *e,
+                       int64_t id, int col, const char *text, size_t n, struct kb_span **out)
+{
+    size_t ns = 0;
+    if (rq->index && kb_search_index_spans(rq->index, id, e, col, out, &ns))
+        return ns;
+    return kb_marks_spans(e, text, n, out);
+}
+
+static char *text_dup(struct kb_buf *b)
+{
+    char *s = kb_buf_detach(b, NULL);
+    return s ? s : kb_strdup("");
+}
+
+/* The marked headline and the snippet of one hit (the body's, unless only the lede has a
+ * match or the body is empty). */
+static int mark_hit2(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_request *rq,
+                     const struct kb_match_expr *e, struct kb_search_hit *h, struct kb_diag *d)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, h->id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return 0; /* changed under us: keep the plain fields */
+    if (rc != SQLITE_ROW)
+        return fail(db, rc, "highlighting a hit", d);
+    const char *head = (const char *)sqlite3_column_text(st, 0);
+    size_t nhead = (size_t)sqlite3_column_bytes(st, 0);
+    const char *lede = (const char *)sqlite3_column_text(st, 1);
+    size_t nlede = lede ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+    const char *html = (const char *)sqlite3_column_text(st, 2);
+    struct kb_buf body, out;
+    kb_buf_init(&body, (size_t)1 << 30);
+    if (html)
+        kb_search_html_text(&body, html, (size_t)sqlite3_column_bytes(st, 2));
+    kb_buf_init(&out, (size_t)1 << 30);
+
+    struct kb_span *sp = NULL;
+    size_t ns = spans_of(rq, e, h->id, 0, head ? head : "", head ? nhead : 0, &sp);
+    kb_marks_highlight(&out, head ? head : "", head ? nhead : 0, sp, ns);
+    free(sp);
+    free(h->headline);
+    h->headline = text_dup(&out);
+
+    struct kb_span *sb = NULL, *sl = NULL;
+    size_t nb = spans_of(rq, e, h->id, 2, kb_buf_cstr(&body), body.n, &sb);
+    size_t nl = spans_of(rq, e, h->id, 1, lede ? lede : "", nlede, &sl);
+    kb_buf_init(&out, (size_t)1 << 30);
+    if (nb || (!nl && body.n))
+        kb_marks_snippet(&out, kb_buf_cstr(&body), body.n, sb, nb, SNIPPET_TOKENS);
+    else
+        kb_marks_snippet(&out, lede ? lede : "", nlede, sl, nl, SNIPPET_TOKENS);
+    free(sb);
+    free(sl);
+    free(h->snippet);
+    h->snippet = text_dup(&out);
+    kb_buf_release(&body);
+    return 0;
+}
+
+static int add_marks(sqlite3 *db, const struct kb_search_request *rq, struct kb_search_hit *hits,
+                     size_t nh, struct kb_diag *d)
+{
+    struct kb_match_expr *e = kb_malloc(sizeof(*e));
+    bool ours = kb_match_expr_parse(rq->match, e);
+    char sql[1024];
+    if (ours)
+        snprintf(sql, sizeof(sql), "%s", TEXT_SQL);
+    else /* not an expression of ours: FTS5's own highlight() and snippet() */
+        snprintf(sql, sizeof(sql), MARKS_SQL, SNIPPET_TOKENS, SNIPPET_TOKENS);
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(db, sql, &st, d);
+    for (size_t i = 0; rc == 0 && i < nh; i++)
+        rc =
+            ours ? mark_hit2(db, st, rq, e, &hits[i], d) : mark_hit(db, st, rq->match, &hits[i], d);
+    sqlite3_finalize(st);
+    if (ours)
+        kb_match_expr_release(e);
+    free(e);
+    for (size_t i = 0; rc == 0 && i < nh; i++) {
+        if (!hits[i].headline)
+            hits[i].headline = kb_strdup("");
+        if (!hits[i].snippet)
+            hits[i].snippet = kb_strdup("");
+    }
+    return rc;
+}
+
+/* The in-memory path: 1 when the ranker cannot answer this expression. */
+static int run_index(sqlite3 *db, const struct kb_search_request *rq, struct kb_search_hit **out,
+                     size_t *n, size_t *total, struct kb_diag *d)
+{
+    struct kb_search_ranked *r = NULL;
+    size_t nr = 0, all = 0;
+    if (kb_search_index_rank(rq->index, rq, &r, &nr, &all) != 0)
+        return 1;
+    struct kb_search_hit *hits = nr ? kb_calloc(nr, sizeof(*hits)) : NULL;
+    size_t nh = 0;
+    int rc = fetch_rows(db, r, nr, hits, &nh, d);
+    free(r);
+    if (rc == 0 && nh)
+        rc = add_marks(db, rq, hits, nh, d);
+    if (rc) {
+        kb_search_hits_free(hits, nh);
+        return rc;
+    }
+    *out = hits;
+    *n = nh;
+    if (total)
+        *total = all;
+    return 0;
+}
+
 int kb_search_sqlite_run(struct sqlite3 *db, const struct kb_search_request *rq,
                          struct kb_search_hit **out, size_t *n, size_t *total, struct kb_diag *d)
 {
@@ -124,6 +279,11 @@ int kb_search_sqlite_run(struct sqlite3 *db, const struct kb_search_request *rq,
         return kb_diag_set(d, KB_EINVAL, "q", "empty search expression");
     if (rq->limit > KB_SEARCH_MAX_LIMIT)
         return kb_diag_set(d, KB_EINVAL, "limit", "at most %d hits at a time", KB_SEARCH_MAX_LIMIT);
+    if (rq->index) {
+        int irc = run_index(db, rq, out, n, total, d);
+        if (irc <= 0)
+            return irc;
+    }
     char sql[2048];
     snprintf(sql, sizeof(sql), RANK_SQL, KB_SEARCH_W_HEADLINE, KB_SEARCH_W_LEDE, KB_SEARCH_W_BODY,
              rq->sort == KB_SEARCH_NEWEST ? "a.published DESC, a.id DESC"
@@ -172,19 +332,8 @@ int kb_search_sqlite_run(struct sqlite3 *db, const struct kb_search_request *rq,
             sqlite3_finalize(st);
         }
     }
-    if (rc == 0 && nh) {
-        snprintf(sql, sizeof(sql), MARKS_SQL, SNIPPET_TOKENS, SNIPPET_TOKENS);
-        rc = prepare(db, sql, &st, d);
-        for (size_t i = 0; rc == 0 && i < nh; i++)
-            rc = mark_hit(db, st, rq->match, &hits[i], d);
-        sqlite3_finalize(st);
-        for (size_t i = 0; rc == 0 && i < nh; i++) {
-            if (!hits[i].headline)
-                hits[i].headline = kb_strdup("");
-            if (!hits[i].snippet)
-                hits[i].snippet = kb_strdup("");
-        }
-    }
+    if (rc == 0 && nh)
+        rc = add_marks(db, rq, hits, nh, d);
     if (rc) {
         kb_search_hits_free(hits, nh);
         return rc;

@@ -73,6 +73,7 @@ struct server {
     bool stopping;
     uint64_t data_version; /* as last seen by the watcher */
     bool have_version;
+    struct kb_search_live *search; /* the in-memory search ranker (search.h), or NULL */
 };
 
 static _Thread_local struct worker *tl_worker;
@@ -734,12 +735,19 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         rc = kb_pages_health(w->store, &p, &d);
         break;
     case R_SEARCH:
-        rc = kb_pages_search(w->store, site, &sp, now, &p, &d);
+    case R_API_SEARCH: {
+        /* the index of this generation, else FTS5 while it is (re)built */
+        struct kb_search_index *si = kb_search_live_get(x->srv->search, gen);
+        sp.index = si;
+        if (r == R_SEARCH) {
+            rc = kb_pages_search(w->store, site, &sp, now, &p, &d);
+        } else {
+            kind = SRV_KIND_API;
+            rc = kb_pages_api_search(w->store, site, &sp, now, &p, &d);
+        }
+        kb_search_index_release(si);
         break;
-    case R_API_SEARCH:
-        kind = SRV_KIND_API;
-        rc = kb_pages_api_search(w->store, site, &sp, now, &p, &d);
-        break;
+    }
     case R_FEED:
     case R_SECTION_FEED:
         rc = kb_pages_feed(w->store, site, x->feed, r == R_FEED ? NULL : t->segs[0],
@@ -1142,6 +1150,24 @@ static char *default_media_dir(const char *db)
     return kb_buf_detach(&b, NULL);
 }
 
+/* The search index thread's report: one line per build. */
+static void search_index_built(void *ctx, const struct kb_search_index *x, uint64_t gen,
+                               const struct kb_diag *d)
+{
+    (void)ctx;
+    if (!x) {
+        cmd_error_diag("serve", "search index", d);
+        return;
+    }
+    struct kb_search_index_stats st;
+    kb_search_index_stats(x, &st);
+    fprintf(stderr,
+            "khabar: serve: search index: %zu articles, %zu terms, %.1f MiB, built in %.2f s "
+            "(generation %llu)\n",
+            st.articles, st.terms, (double)st.bytes / 1048576.0, st.build_ms / 1000.0,
+            (unsigned long long)gen);
+}
+
 static unsigned cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1190,6 +1216,12 @@ int srv_run(const struct srv_config *cfg)
     pthread_t watcher;
     bool watching = pthread_create(&watcher, NULL, watch, &srv) == 0;
     struct srv_scheduler *scheduler = srv_scheduler_start(cfg->db_path, srv.cache);
+    if (kb_search_live_start(strncmp(cfg->db_path, "sqlite:", 7) == 0 ? cfg->db_path + 7
+                                                                      : cfg->db_path,
+                             search_index_built, NULL, &srv.search, &d) == 0)
+        kb_search_index_release(kb_search_live_get(srv.search, srv_cache_generation(srv.cache)));
+    else
+        cmd_error_diag("serve", "search index", &d);
 
     unsigned flags = MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES
                          ? MHD_USE_EPOLL_INTERNAL_THREAD
@@ -1234,6 +1266,7 @@ int srv_run(const struct srv_config *cfg)
     if (watching)
         pthread_join(watcher, NULL);
     srv_scheduler_stop(scheduler);
+    kb_search_live_stop(srv.search);
 
     for (struct worker *w = srv.workers, *next; w; w = next) {
         next = w->next;

@@ -662,6 +662,94 @@ static void test_html_text(void **state)
     kb_buf_release(&b);
 }
 
+/* ---- the in-memory ranker agrees with FTS5 ---------------------------------------------- */
+
+/* The API's JSON for q through FTS5 alone and through the in-memory index: the same hits,
+ * order, scores, snippets and total. */
+static void same_both_ways(struct kb_search_index *x, const char *q, const char *sort,
+                           const char *page, const char *per_page)
+{
+    struct kb_search_params p = {.q = q, .sort = sort, .page = page, .per_page = per_page};
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    struct kb_page a, b;
+    kb_page_init(&a);
+    kb_page_init(&b);
+    assert_int_equal(kb_pages_api_search(F->s, &F->conf->site, &p, NOW, &a, &d), 0);
+    p.index = x;
+    assert_int_equal(kb_pages_api_search(F->s, &F->conf->site, &p, NOW, &b, &d), 0);
+    if (strcmp(kb_buf_cstr(&a.body), kb_buf_cstr(&b.body)) != 0)
+        fail_msg("'%s' (sort %s, page %s):\nfts5:  %s\nindex: %s", q, sort ? sort : "-",
+                 page ? page : "1", kb_buf_cstr(&a.body), kb_buf_cstr(&b.body));
+    kb_page_release(&a);
+    kb_page_release(&b);
+}
+
+static void test_memory_index_agrees(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"وزير",  "الخارجية", "روسيا", "أوكرانيا", "الاقتصاد",
+                                        "النفط", "أسعار",    "القمة", "مجلس",     "الأمن"};
+    char head[512], body[4096];
+    for (int i = 0; i < 60; i++) {
+        snprintf(head, sizeof(head), "%s %s في %s", words[i % 10], words[(i * 3 + 1) % 10],
+                 words[(i * 7 + 2) % 10]);
+        int k = snprintf(body, sizeof(body), "<p>");
+        for (int j = 0; j < 5 + i % 17; j++)
+            k += snprintf(body + k, sizeof(body) - (size_t)k, "%s %s وقال %s. ",
+                          words[(i + j) % 10], words[(i * j + 3) % 10], words[(j * 5) % 10]);
+        snprintf(body + k, sizeof(body) - (size_t)k, "</p><p>ولروسيا %s</p>", words[i % 7]);
+        enum kb_status st = i % 13 == 5 ? KB_STATUS_DRAFT : KB_STATUS_PUBLISHED;
+        int64_t when = i % 11 == 3 ? NOW + DAY : NOW - (int64_t)(i % 20) * DAY;
+        put(i % 3 ? "politics" : "economy", head, i % 4 ? NULL : "وزير الخارجية في القمة", body, st,
+            when);
+    }
+    struct kb_search_index *x = NULL;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_search_index_build(F->db, &x, &d), 0);
+    struct kb_search_index_stats stats;
+    kb_search_index_stats(x, &stats);
+    assert_int_equal(stats.articles, 60);
+    static const char *const queries[] = {
+        "وزير",
+        "الوزير",
+        "روسيا",
+        "\"وزير الخارجية\"",
+        "وزير -روسيا",
+        "أسعار النفط",
+        "\"مجلس الأمن\" القمة",
+        "اوكرانيا -\"وزير الخارجية\"",
+        "لروسيا",
+        "section:economy النفط",
+        "from:2024-11-05 to:2024-11-10 الأمن",
+        "وزي*",
+        "كلمة_لا_توجد",
+        "القمة وزير النفط الأمن مجلس",
+        "\"الأمن وزير\"",
+        "ما هو النفط",
+    };
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        same_both_ways(x, queries[i], NULL, NULL, "100");
+        same_both_ways(x, queries[i], "newest", NULL, "100");
+        same_both_ways(x, queries[i], NULL, "2", "7");
+        same_both_ways(x, queries[i], "newest", "3", "5");
+    }
+    /* the index is a snapshot: a later article is not in it (the server asks for a new one) */
+    int64_t id = live("خبر جديد عن النفط", "<p>النفط</p>");
+    struct kb_search_request rq = {.match = "\"النفط\"", .now = NOW, .limit = 100, .index = x};
+    struct kb_search_ranked *r = NULL;
+    size_t n = 0, total = 0;
+    assert_int_equal(kb_search_index_rank(x, &rq, &r, &n, &total), 0);
+    for (size_t i = 0; i < n; i++)
+        assert_true(r[i].id != id);
+    free(r);
+    /* a prefix is FTS5's to answer */
+    rq.match = "\"وزي\" *";
+    assert_int_equal(kb_search_index_rank(x, &rq, &r, &n, &total), 1);
+    kb_search_index_release(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -679,6 +767,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_marks_reader_spelling, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_count_and_pagination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_index_agrees, setup, teardown),
         cmocka_unit_test(test_count_format),
         cmocka_unit_test(test_html_text),
     };
