@@ -13,7 +13,9 @@ export async function usersView(el) {
   const name = h('input', { name: 'name', required: true, dir: 'auto', autocomplete: 'off' });
   const role = roleSelect('author');
   const password = h('input', { name: 'password', type: 'password', required: true, minlength: 10, autocomplete: 'new-password' });
-  const form = h('form', { class: 'card new-user', 'aria-labelledby': 'new-user-title' },
+  // novalidate: the server's Arabic message names what is wrong (the browser's own bubble
+  // would be in the browser's language and disappears).
+  const form = h('form', { class: 'card new-user', 'aria-labelledby': 'new-user-title', novalidate: true },
     h('h2', { id: 'new-user-title' }, 'مستخدم جديد'),
     h('div', { class: 'row' },
       field('اسم المستخدم', name, 'بلا مسافات'),
@@ -72,7 +74,7 @@ export async function usersView(el) {
     const dis = h('input', { type: 'checkbox', checked: u.disabled, id: `dis-${u.id}` });
     dis.addEventListener('change', () => patch({ disabled: dis.checked }, dis.checked ? 'عُطّل وأُنهيت جلساته' : 'فُعّل'));
     const pw = h('input', { type: 'password', minlength: 10, autocomplete: 'new-password', 'aria-label': `كلمة مرور جديدة لـ${u.name}` });
-    const pwForm = h('form', { class: 'inline' }, pw, h('button', { type: 'submit' }, 'غيّر'));
+    const pwForm = h('form', { class: 'inline', novalidate: true }, pw, h('button', { type: 'submit' }, 'غيّر'));
     pwForm.addEventListener('submit', async (e) => {
       e.preventDefault();
       await patch({ password: pw.value }, 'تغيّرت كلمة المرور');
