@@ -238,6 +238,31 @@ const char *const kb_store_sqlite_migrations[] = {
     "  group_id INTEGER NOT NULL\n"
     ");\n"
     "CREATE INDEX article_translations_group ON article_translations (group_id);\n",
+
+    /* 9: bulk search indexing (docs/search.md, "Indexing"): inside a kb_store_begin
+     * transaction a new article is indexed at the commit, with the others of the
+     * transaction, in one statement (store_sqlite.c: kb_search_later records it and answers
+     * 1); updates and deletes skip an article still waiting (kb_search_pending). */
+    "DROP TRIGGER article_search_insert;\n"
+    "CREATE TRIGGER article_search_insert AFTER INSERT ON articles\n"
+    "  WHEN kb_search_later(new.id) = 0 BEGIN\n"
+    "  INSERT INTO article_search (rowid, headline, lede, body_text)\n"
+    "    VALUES (new.id, new.headline, new.lede, kb_html_text(new.body_html));\n"
+    "END;\n"
+    "DROP TRIGGER article_search_delete;\n"
+    "CREATE TRIGGER article_search_delete AFTER DELETE ON articles\n"
+    "  WHEN kb_search_pending(old.id) = 0 BEGIN\n"
+    "  INSERT INTO article_search (article_search, rowid, headline, lede, body_text)\n"
+    "    VALUES ('delete', old.id, old.headline, old.lede, kb_html_text(old.body_html));\n"
+    "END;\n"
+    "DROP TRIGGER article_search_update;\n"
+    "CREATE TRIGGER article_search_update AFTER UPDATE OF headline, lede, body_html ON articles\n"
+    "  WHEN kb_search_pending(old.id) = 0 BEGIN\n"
+    "  INSERT INTO article_search (article_search, rowid, headline, lede, body_text)\n"
+    "    VALUES ('delete', old.id, old.headline, old.lede, kb_html_text(old.body_html));\n"
+    "  INSERT INTO article_search (rowid, headline, lede, body_text)\n"
+    "    VALUES (new.id, new.headline, new.lede, kb_html_text(new.body_html));\n"
+    "END;\n",
 };
 
 const int kb_store_sqlite_nmigrations =

@@ -133,6 +133,14 @@ enum {
     LQ_COUNT_ = 128
 };
 
+/* Articles inserted in the open kb_store_begin transaction and not yet indexed. */
+struct later {
+    int64_t *ids;
+    size_t n, cap;
+    bool on;     /* inside kb_store_begin: defer */
+    bool sorted; /* ids ascending, no repeats */
+};
+
 struct sqlite_store {
     struct kb_store base; /* first: the dispatcher's view */
     sqlite3 *db;
@@ -141,6 +149,7 @@ struct sqlite_store {
     sqlite3_stmt *list_st[LQ_COUNT_];
     sqlite3_stmt *count_st[LQ_COUNT_];
     uint64_t own_commits;
+    struct later later; /* search indexing deferred to the commit (below) */
 };
 
 static struct sqlite_store *ss_of(struct kb_store *s)
@@ -291,6 +300,116 @@ static int write_end(struct sqlite_store *ss, bool nested, int rc, struct kb_dia
     return 0;
 }
 
+/* ---- search indexing deferred to the commit -------------------------------------------
+ * FTS5 (3.40) writes its pending terms out as a new segment at every savepoint, and every
+ * article write is a savepoint (kb_write, and the statement's own): indexed one by one, a
+ * batch of 1,000 imported articles made 1,000 tiny segments to merge.  So, inside a
+ * transaction opened by kb_store_begin, migration 9's insert trigger leaves a new article to
+ * the commit: kb_search_later(id) records the id and answers 1 (skip), and sq_commit indexes
+ * them all with one INSERT ... SELECT just before COMMIT, in the same transaction.  The
+ * update and delete triggers skip a recorded article (kb_search_pending), which the commit
+ * then indexes from its current row or finds gone.  A savepoint rolled back leaves its ids
+ * recorded: harmless, the commit finds no row (or the row that took the id, also recorded).
+ * Invariant: nothing commits with recorded ids — the commit hook refuses it (a raw COMMIT
+ * would otherwise store articles missing from the index). */
+
+static void later_reset(struct sqlite_store *ss, bool on)
+{
+    ss->later.n = 0;
+    ss->later.sorted = true;
+    ss->later.on = on;
+}
+
+static void fn_search_later(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    struct later *l = sqlite3_user_data(c);
+    if (!l->on) {
+        sqlite3_result_int(c, 0);
+        return;
+    }
+    int64_t id = sqlite3_value_int64(v[0]);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 1024;
+        l->ids = kb_realloc(l->ids, l->cap * sizeof(*l->ids));
+    }
+    if (l->n && l->ids[l->n - 1] >= id)
+        l->sorted = false;
+    l->ids[l->n++] = id;
+    sqlite3_result_int(c, 1);
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void later_sort(struct later *l)
+{
+    if (l->sorted)
+        return;
+    qsort(l->ids, l->n, sizeof(*l->ids), id_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (k == 0 || l->ids[k - 1] != l->ids[i])
+            l->ids[k++] = l->ids[i];
+    l->n = k;
+    l->sorted = true;
+}
+
+static void fn_search_pending(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    struct later *l = sqlite3_user_data(c);
+    int64_t id = sqlite3_value_int64(v[0]);
+    later_sort(l);
+    sqlite3_result_int(c, l->n && bsearch(&id, l->ids, l->n, sizeof(*l->ids), id_cmp) != NULL);
+}
+
+static int later_commit_hook(void *p)
+{
+    return ((struct later *)p)->n != 0; /* non-zero turns the COMMIT into a rollback */
+}
+
+static int later_register(struct sqlite_store *ss, struct kb_diag *d)
+{
+    int flags = SQLITE_UTF8; /* called by triggers: not DIRECTONLY */
+    if (sqlite3_create_function(ss->db, "kb_search_later", 1, flags, &ss->later, fn_search_later,
+                                NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(ss->db, "kb_search_pending", 1, flags, &ss->later,
+                                fn_search_pending, NULL, NULL) != SQLITE_OK)
+        return kb_diag_set(d, KB_EDB, "", "%s: registering functions: %s", ss->path,
+                           sqlite3_errmsg(ss->db));
+    sqlite3_commit_hook(ss->db, later_commit_hook, &ss->later);
+    return 0;
+}
+
+/* Index the recorded articles (one statement, so one FTS5 flush) and forget them. */
+static int later_flush(struct sqlite_store *ss, struct kb_diag *d)
+{
+    struct later *l = &ss->later;
+    if (!l->n)
+        return 0;
+    later_sort(l);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(ss->db,
+                                "INSERT INTO article_search (rowid, headline, lede, body_text)"
+                                " SELECT id, headline, lede, kb_html_text(body_html) FROM articles"
+                                " WHERE id BETWEEN ?1 AND ?2 AND kb_search_pending(id)",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(ss, rc, "indexing the new articles", d);
+    sqlite3_bind_int64(st, 1, l->ids[0]);
+    sqlite3_bind_int64(st, 2, l->ids[l->n - 1]);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(ss, rc, "indexing the new articles", d);
+    l->n = 0;
+    return 0;
+}
+
 /* ---- open, migrate, close --------------------------------------------------------------- */
 
 static void sq_close(struct kb_store *s)
@@ -305,6 +424,7 @@ static void sq_close(struct kb_store *s)
     for (int i = 0; i < LQ_COUNT_; i++)
         sqlite3_finalize(ss->count_st[i]);
     sqlite3_close(ss->db);
+    free(ss->later.ids);
     free(ss->path);
     free(ss);
 }
@@ -457,6 +577,8 @@ int kb_store_sqlite_open(const char *path, enum kb_store_mode mode, struct kb_st
     sqlite3_busy_timeout(ss->db, 5000);
 
     rc = kb_search_sqlite_register(ss->db, d);
+    if (rc == 0) /* kb_search_later(), kb_search_pending() for migration 9's triggers */
+        rc = later_register(ss, d);
     if (rc == 0) /* kb_slug(), for articles.byline_slug (migration 8) */
         rc = kb_store_sqlite_site_register(ss->db, d);
     if (rc == 0)
@@ -485,7 +607,9 @@ static int sq_begin(struct kb_store *s, struct kb_diag *d)
     struct sqlite_store *ss = ss_of(s);
     if (!sqlite3_get_autocommit(ss->db))
         return kb_diag_set(d, KB_EINTERNAL, "", "a transaction is already open");
-    return exec_st(ss, ST_BEGIN, "starting a transaction", d);
+    int rc = exec_st(ss, ST_BEGIN, "starting a transaction", d);
+    later_reset(ss, rc == 0);
+    return rc;
 }
 
 static int sq_commit(struct kb_store *s, struct kb_diag *d)
@@ -493,7 +617,9 @@ static int sq_commit(struct kb_store *s, struct kb_diag *d)
     struct sqlite_store *ss = ss_of(s);
     if (sqlite3_get_autocommit(ss->db))
         return kb_diag_set(d, KB_EINTERNAL, "", "no transaction is open");
-    return write_end(ss, false, 0, d);
+    int rc = write_end(ss, false, later_flush(ss, d), d);
+    later_reset(ss, false);
+    return rc;
 }
 
 static void sq_rollback(struct kb_store *s)
@@ -501,6 +627,7 @@ static void sq_rollback(struct kb_store *s)
     struct sqlite_store *ss = ss_of(s);
     if (!sqlite3_get_autocommit(ss->db))
         (void)exec_st(ss, ST_ROLLBACK, "rolling back", NULL);
+    later_reset(ss, false);
 }
 
 static int sq_data_version(struct kb_store *s, uint64_t *out, struct kb_diag *d)
@@ -1119,7 +1246,9 @@ static int sq_article_delete(struct kb_store *s, int64_t id, struct kb_diag *d)
 static int sq_search(struct kb_store *s, const struct kb_search_request *rq,
                      struct kb_search_hit **out, size_t *n, size_t *total, struct kb_diag *d)
 {
-    return kb_search_sqlite_run(ss_of(s)->db, rq, out, n, total, d);
+    struct sqlite_store *ss = ss_of(s);
+    int rc = later_flush(ss, d); /* a search inside the transaction sees its own articles */
+    return rc ? rc : kb_search_sqlite_run(ss->db, rq, out, n, total, d);
 }
 
 static int sq_search_rebuild(struct kb_store *s, struct kb_diag *d)
@@ -1130,6 +1259,8 @@ static int sq_search_rebuild(struct kb_store *s, struct kb_diag *d)
     if (rc)
         return rc;
     rc = kb_search_sqlite_rebuild(ss->db, d);
+    if (rc == 0) /* the rebuild indexed every article, the recorded ones too */
+        ss->later.n = 0;
     return write_end(ss, nested, rc, d);
 }
 

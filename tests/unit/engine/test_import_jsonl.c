@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "khabar/engine.h"
+#include "khabar/search.h"
+#include "khabar/store.h"
 
 struct fixture {
     char dir[64];
@@ -357,6 +359,98 @@ static void test_product_records_and_missing_file(void **state)
     assert_non_null(strstr(d.msg, "nope.jsonl"));
 }
 
+/* Every article of `query` found by the store's search (live ones, now = far future). */
+static size_t hits(struct fixture *f, const char *query)
+{
+    struct kb_search_query q;
+    kb_search_query_parse(query, strlen(query), &q);
+    struct kb_buf m;
+    kb_buf_init(&m, 4096);
+    assert_true(kb_search_query_match(&q, KB_SEARCH_ALL, &m) > 0);
+    struct kb_search_request rq = {.match = kb_buf_cstr(&m), .now = 4102444800, .limit = 50};
+    struct kb_search_hit *h = NULL;
+    size_t n = 0, total = 0;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_store_search(f->s, &rq, &h, &n, &total, &d), 0);
+    kb_search_hits_free(h, n);
+    kb_buf_release(&m);
+    kb_search_query_release(&q);
+    return total;
+}
+
+/* Imports index each batch at its commit (store_sqlite.c defers the insert trigger): every
+ * article is found once, by its own words, after batched, atomic and updating imports; a
+ * dry run and a refused atomic import leave nothing in the index. */
+static void test_index_follows_batched_imports(void **state)
+{
+    struct fixture *f = *state;
+    char buf[16384] = "", extra[64];
+    for (int i = 1; i <= 7; i++) {
+        snprintf(extra, sizeof(extra), "كلمة zqx%dword.", i);
+        add_record(buf, sizeof(buf), i, i % 2 ? "sport" : "economy", extra);
+    }
+    write_file(f->file, buf, strlen(buf));
+    struct kb_import_opts opts = {.mode = KB_IMPORT_SKIP_BAD, .batch = 3};
+    struct kb_import_report rep;
+    struct kb_diag d;
+    assert_int_equal(run(f, f->file, &opts, &rep, &d), 0);
+    assert_int_equal(rep.created, 7);
+    for (int i = 1; i <= 7; i++) {
+        snprintf(extra, sizeof(extra), "zqx%dword", i);
+        assert_int_equal(hits(f, extra), 1);
+    }
+    assert_int_equal(hits(f, "كلمة"), 7);
+
+    /* A dry run of new articles: rolled back, nothing of them in the index. */
+    buf[0] = '\0';
+    add_record(buf, sizeof(buf), 20, "sport", "zqxdryword.");
+    write_file(f->file, buf, strlen(buf));
+    struct kb_import_opts dry = {.dry_run = true};
+    assert_int_equal(run(f, f->file, &dry, &rep, &d), 0);
+    assert_int_equal(rep.created, 1);
+    assert_int_equal(count(f), 7);
+
+    /* An atomic import refused at its bad line: nothing indexed either. */
+    buf[0] = '\0';
+    add_record(buf, sizeof(buf), 21, "sport", "zqxdryword.");
+    strcat(buf, "{\"title\": \"بلا نهاية\n");
+    write_file(f->file, buf, strlen(buf));
+    assert_int_not_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(count(f), 7);
+
+    /* Record 3 edited (an indexed article updated) and record 8 new, in one transaction. */
+    buf[0] = '\0';
+    for (int i = 1; i <= 8; i++) {
+        snprintf(extra, sizeof(extra), "كلمة zqx%dword.", i == 3 ? 33 : i);
+        add_record(buf, sizeof(buf), i, i % 2 ? "sport" : "economy", extra);
+    }
+    write_file(f->file, buf, strlen(buf));
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 1);
+    assert_int_equal(rep.updated, 1);
+    assert_int_equal(hits(f, "zqx3word"), 0);
+    assert_int_equal(hits(f, "zqx33word"), 1);
+    assert_int_equal(hits(f, "zqx8word"), 1);
+    assert_int_equal(hits(f, "كلمة"), 8);
+    /* A new article is found by a search inside its own transaction, before the commit. */
+    assert_int_equal(kb_store_begin(f->s, &d), 0);
+    struct kb_article a;
+    kb_article_init(&a);
+    kb_set_str(&a.section.slug, "sports");
+    kb_set_str(&a.headline, "خبر zqxinsideword");
+    kb_set_str(&a.body_html, "<p>نص.</p>");
+    a.status = KB_STATUS_PUBLISHED;
+    a.published = fixed_now() - 60;
+    kb_article_compute(&a);
+    assert_int_equal(kb_store_article_put(f->s, &a, &d), 0);
+    assert_int_equal(hits(f, "zqxinsideword"), 1);
+    kb_store_rollback(f->s);
+    kb_article_release(&a);
+    assert_int_equal(hits(f, "zqxinsideword"), 0);
+    assert_int_equal(hits(f, "zqxdryword"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +461,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_repeated_key_first_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_xz_dry_run_and_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_product_records_and_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_follows_batched_imports, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
