@@ -252,6 +252,60 @@ test('users API: the last enabled admin cannot be demoted or disabled (409), ano
   assert.equal(demote.json.role, 'author');
 });
 
+test('GET /admin/ serves the editors\' UI from web/admin: Arabic RTL shell, revalidated, files typed, nothing outside', async () => {
+  for (const p of ['/admin', '/admin/', '/admin/index.html']) {
+    const r = await getText(`${base}${p}`);
+    assert.equal(r.status, 200, p);
+    assert.match(r.headers.get('content-type'), /^text\/html; charset=utf-8/);
+    assert.match(r.text, /<html lang="ar" dir="rtl">/);
+    assert.match(r.text, /<script type="module" src="\/admin\/app\.js">/);
+    assert.equal(r.headers.get('cache-control'), 'no-cache', `${p}: revalidated, so a new UI shows at once`);
+    assert.match(r.headers.get('content-security-policy'), /default-src 'self'/);
+  }
+  const first = await getText(`${base}/admin/app.js`);
+  assert.equal(first.status, 200);
+  assert.match(first.headers.get('content-type'), /^text\/javascript/);
+  const etag = first.headers.get('etag');
+  assert.ok(etag);
+  const again = await fetch(`${base}/admin/app.js`, { headers: { 'If-None-Match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal((await getText(`${base}/admin/admin.css`)).headers.get('content-type'), 'text/css; charset=utf-8');
+  for (const p of ['/admin/nope.js', '/admin/.hidden', '/admin/login']) {
+    assert.equal((await getText(`${base}${p}`)).status, 404, p);
+  }
+  // fetch() would resolve the dots itself: send the raw target.
+  for (const p of ['/admin/%2e%2e/static/site.css', '/admin/..%2fstatic%2fsite.css', '/admin/../static/site.css']) {
+    const raw = (await rawExchange(server.port, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toString('utf8');
+    assert.match(raw, /^HTTP\/1\.1 404 /, p);
+  }
+});
+
+test('the UI\'s reading time (web/admin/readtime.js) agrees with the server\'s reading_minutes', async () => {
+  const rt = await import(new URL('../../web/admin/readtime.js', import.meta.url));
+  const para = (n, w) => `<p>${Array.from({ length: n }, (_, i) => `${w}${i % 7}`).join(' ')}.</p>`;
+  const cases = [
+    ['<p>كلمة واحدة</p>', 'ar'],
+    [para(150, 'المكتبة') + '<h2>عنوان فرعي</h2>' + para(60, 'الطلاب'), 'ar'],
+    [para(400, 'الْحُكُومَةُ') + '<blockquote>اقتباس <strong>قوي</strong>ـــ</blockquote>', 'ar'],
+    [para(1900, 'كل<em>مة</em>'), 'ar'],
+    ['<p>don\'t stop &amp; read ' + 'word '.repeat(500) + '</p>', 'en'],
+  ];
+  for (const [body, language] of cases) {
+    const lede = 'موجز من خمس كلمات هنا';
+    const a = await create('ed1', { body_html: body, lede, language });
+    const words = rt.countWords(lede) + rt.countWordsHtml(a.body_html);
+    assert.equal(rt.minutes(words, language), a.reading_minutes, `${language} ${body.slice(0, 40)}… (${words} words)`);
+  }
+  assert.equal(rt.label(1, 'ar'), 'دقيقة واحدة قراءة');
+  assert.equal(rt.label(2, 'ar'), 'دقيقتان قراءة');
+  assert.equal(rt.label(3, 'ar'), '3 دقائق قراءة');
+  assert.equal(rt.label(10, 'ar'), '10 دقائق قراءة');
+  assert.equal(rt.label(11, 'ar'), '11 دقيقة قراءة');
+  assert.equal(rt.label(100, 'ar'), '100 دقيقة قراءة');
+  assert.equal(rt.label(103, 'ar'), '103 دقائق قراءة');
+  assert.equal(rt.label(4, 'en'), '4 min read');
+});
+
 test('create → publish → the article appears on the home page and at its URL', async () => {
   const a = await create('ed1');
   assert.equal(a.status, 'draft');
