@@ -71,16 +71,32 @@ struct kb_page {
 void kb_page_init(struct kb_page *p);
 void kb_page_release(struct kb_page *p);
 
-/* The home page, list page `page` (1-based) of every live article, newest first.  Pages
- * past the last one are 404 (page 1 always exists, saying so when there is nothing). */
+/* The home page, list page `page` (1-based) of every live article, newest first, led on
+ * page 1 by the newest live article with a photo (kept out of the paged list on every
+ * page; without one, page 1's first item leads).  Pages past the last one are 404 (page 1
+ * always exists, saying so when there is nothing). */
 KB_MUST_CHECK int kb_pages_home(struct kb_store *s, const struct kb_site *site, size_t page,
                                 int64_t now, struct kb_page *out, struct kb_diag *d);
 
-/* The page of section `slug` (exact slug, percent-decoded): 404 when no such section or
- * past the last page. */
+/* The page of section `slug` (exact slug, percent-decoded), led like the home page by its
+ * newest live article with a photo: 404 when no such section or past the last page. */
 KB_MUST_CHECK int kb_pages_section(struct kb_store *s, const struct kb_site *site, const char *slug,
                                    size_t page, int64_t now, struct kb_page *out,
                                    struct kb_diag *d);
+
+/* The tag page /tag/<tag>/ (`tag` percent-decoded, matched exactly): live articles
+ * carrying the tag, newest first, page `page`.  404 when no live article carries it, or
+ * past the last page. */
+KB_MUST_CHECK int kb_pages_tag(struct kb_store *s, const struct kb_site *site, const char *tag,
+                               size_t page, int64_t now, struct kb_page *out, struct kb_diag *d);
+
+/* The author page /author/<slug>/ (`slug` percent-decoded): live articles whose byline's
+ * slug (kb_slug_make) is `slug`, newest first, under the byline as the newest of them
+ * writes it.  Newsroom user names are sign-in names and are never shown: the byline is
+ * the public name.  404 when no live article has such a byline, or past the last page. */
+KB_MUST_CHECK int kb_pages_author(struct kb_store *s, const struct kb_site *site,
+                                  const char *slug, size_t page, int64_t now,
+                                  struct kb_page *out, struct kb_diag *d);
 
 /* The article page of /<section_slug>/<slug> (both percent-decoded): 404 unless the
  * article exists and is live; when it lives in another section than the URL says, 301 to

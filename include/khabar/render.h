@@ -19,6 +19,7 @@
 #ifndef KHABAR_RENDER_H
 #define KHABAR_RENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "khabar/article.h"
@@ -47,10 +48,48 @@ void kb_render_article(struct kb_buf *out, const struct kb_site *site, const str
                        const struct kb_article *discover, size_t ndiscover);
 
 /* A list page (home when section is NULL, else the section page): articles newest first,
- * page `page` (1-based) of ceil(total / site->page_size), with previous/next links. */
+ * page `page` (1-based) of ceil(total / site->page_size), with previous/next links; page
+ * 1's first item is the lead story.  Same as kb_render_list_page without a separate lead. */
 void kb_render_list(struct kb_buf *out, const struct kb_site *site,
                     const struct kb_section *section, const struct kb_article *items, size_t n,
                     size_t page, size_t total);
+
+enum kb_list_kind { KB_LIST_HOME, KB_LIST_SECTION, KB_LIST_TAG, KB_LIST_AUTHOR };
+
+/* What a list page shows. */
+struct kb_list_page {
+    enum kb_list_kind kind;
+    const struct kb_section *section; /* KB_LIST_SECTION */
+    const char *name; /* KB_LIST_TAG: the tag; KB_LIST_AUTHOR: the byline as written */
+    const char *slug; /* KB_LIST_AUTHOR: the author's slug (kb_slug_make of the byline) */
+    /* The lead story, shown large above the list on page 1 only, or NULL: then page 1's
+     * first item leads.  The caller keeps it out of `items` on every page. */
+    const struct kb_article *lead;
+    const struct kb_article *items;
+    size_t n;
+    size_t page;  /* 1-based */
+    size_t total; /* of the paged list (the lead not counted) */
+};
+
+/* Any list page: <h1> (site, section, tag or author name), the breadcrumb trail (visible
+ * nav and JSON-LD BreadcrumbList, except on the home page), the lead story on page 1, one
+ * card per item, and pagination: "?page=N" links with rel=prev/next, in the nav and as
+ * <link>s in the head, page 1 being the bare path (also its canonical URL).  The path is
+ * "/" (home), "/<section>/", "/tag/<tag>/" or "/author/<slug>/", percent-encoded. */
+void kb_render_list_page(struct kb_buf *out, const struct kb_site *site,
+                         const struct kb_list_page *l);
+
+/* Append "/tag/<tag>/", the tag percent-encoded as one segment. */
+void kb_render_tag_path(struct kb_buf *out, const char *tag);
+/* Append "/author/<slug>/" for a byline (slug = kb_slug_make(byline)); false, appending
+ * nothing, when the byline has no slug (nothing but punctuation). */
+bool kb_render_author_path(struct kb_buf *out, const char *byline);
+
+/* One step of a breadcrumb trail. */
+struct kb_crumb {
+    const char *name; /* plain text */
+    const char *path; /* site path, percent-encoded ("/politics/") */
+};
 
 /* The 404 page (Arabic), naming the path that was not found. */
 void kb_render_not_found(struct kb_buf *out, const struct kb_site *site, const char *path);
@@ -76,8 +115,13 @@ struct kb_render_meta {
     const char *og_image;        /* image URL for og:image; may be NULL */
     enum kb_render_robots robots;
     const struct kb_article *article; /* an article page: its OpenGraph article:* and
-                                         Twitter card tags and JSON-LD (NewsArticle,
-                                         BreadcrumbList) join the head; NULL otherwise */
+                                         Twitter card tags, JSON-LD NewsArticle and hreflang
+                                         links (a->translations) join the head; NULL
+                                         otherwise */
+    const struct kb_crumb *crumbs;    /* the breadcrumb trail, home first, this page last:
+                                         its JSON-LD BreadcrumbList joins the head */
+    size_t ncrumbs;
+    const char *prev_path, *next_path; /* <link rel=prev/next>, site paths; may be NULL */
 };
 
 /* Append everything from <!doctype html> to the opening <main id="main"> inclusive: head
@@ -88,6 +132,11 @@ struct kb_render_meta {
  * as "<\/" and every other "<" as "\u003c", so no text can end the <script> element. */
 void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
                           const struct kb_render_meta *m);
+/* Append the visible breadcrumb trail: <nav class="breadcrumbs" aria-label> with an <ol>
+ * of links, the last item (this page) as text with aria-current="page".  Nothing when n
+ * is 0. */
+void kb_render_crumbs(struct kb_buf *out, const struct kb_site *site, const struct kb_crumb *c,
+                      size_t n);
 /* Append </main>, the site footer (with links to the RSS, Atom and JSON feeds) and the
  * closing tags. */
 void kb_render_page_end(struct kb_buf *out, const struct kb_site *site);

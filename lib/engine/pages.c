@@ -12,6 +12,7 @@
 #include "khabar/json.h"
 #include "khabar/pages.h"
 #include "khabar/related.h"
+#include "khabar/text.h"
 
 #define DEFAULT_NAME "خبر"
 #define DEFAULT_LANGUAGE "ar"
@@ -201,8 +202,13 @@ void kb_pages_error(const struct kb_site *site, int status, const char *message,
 
 /* ---- list pages -------------------------------------------------------------------- */
 
-static int list_page(struct kb_store *s, const struct kb_site *site,
-                     const struct kb_section *section, size_t page, int64_t now,
+/* A list page: `l` says what it is (kind, section, names), `base` which articles (section,
+ * tag or author filter).  Home and section pages lead with the newest live article that
+ * has a photo, kept out of the paged list on every page so pages stay stable; tag and
+ * author pages lead with their first item.  404 past the last page, and for a tag or
+ * author with no live article at all. */
+static int list_page(struct kb_store *s, const struct kb_site *site, struct kb_list_page *l,
+                     const struct kb_article_query *base, size_t page, int64_t now,
                      struct kb_page *out, struct kb_diag *d)
 {
     size_t size = site->page_size > 0 ? (size_t)site->page_size : DEFAULT_PAGE_SIZE;
@@ -210,28 +216,53 @@ static int list_page(struct kb_store *s, const struct kb_site *site,
         kb_pages_not_found(site, NULL, out);
         return 0;
     }
-    struct kb_article_query q = {
-        .section_slug = section ? section->slug : NULL,
-        .live_only = true,
-        .now = now,
-        .offset = (page - 1) * size,
-        .limit = size,
-        .fields = KB_FIELDS_SUMMARY,
-    };
-    struct kb_article *items = NULL;
-    size_t n = 0, total = 0;
-    int rc = kb_store_article_list(s, &q, &items, &n, &total, d);
-    if (rc)
+    struct kb_article_query q = *base;
+    q.live_only = true;
+    q.now = now;
+    q.fields = KB_FIELDS_SUMMARY;
+    struct kb_article *lead = NULL, *items = NULL;
+    size_t nlead = 0, n = 0, total = 0;
+    int rc = 0;
+    if (l->kind == KB_LIST_HOME || l->kind == KB_LIST_SECTION) {
+        struct kb_article_query lq = q;
+        lq.with_image = true;
+        lq.limit = 1;
+        rc = kb_store_article_list(s, &lq, &lead, &nlead, NULL, d);
+        if (rc == 0 && nlead)
+            q.exclude_id = lead[0].id;
+    }
+    q.offset = (page - 1) * size;
+    q.limit = size;
+    if (rc == 0)
+        rc = kb_store_article_list(s, &q, &items, &n, &total, d);
+    if (rc) {
+        if (lead)
+            kb_articles_free(lead, nlead);
         return rc;
-    if (page > 1 && n == 0) {
+    }
+    bool none =
+        (page > 1 && n == 0) || ((l->kind == KB_LIST_TAG || l->kind == KB_LIST_AUTHOR) && n == 0);
+    if (none) {
+        if (lead)
+            kb_articles_free(lead, nlead);
         kb_articles_free(items, n);
         kb_pages_not_found(site, NULL, out);
         return 0;
     }
+    if (l->kind == KB_LIST_AUTHOR && !l->name)
+        l->name = items[0].byline; /* the byline as the newest article writes it */
+    l->lead = nlead ? &lead[0] : NULL;
+    l->items = items;
+    l->n = n;
+    l->page = page;
+    l->total = total;
     struct kb_buf b;
     kb_buf_init(&b, KB_PAGES_MAX_BODY);
-    kb_render_list(&b, site, section, items, n, page, total);
-    int64_t lm = max_updated(0, items, n);
+    kb_render_list_page(&b, site, l);
+    int64_t lm = max_updated(max_updated(0, lead, nlead), items, n);
+    l->name = l->kind == KB_LIST_AUTHOR ? NULL : l->name; /* it pointed into items */
+    if (lead)
+        kb_articles_free(lead, nlead);
     kb_articles_free(items, n);
     return finish(out, 200, KB_CT_HTML, &b, lm, d);
 }
@@ -239,7 +270,9 @@ static int list_page(struct kb_store *s, const struct kb_site *site,
 int kb_pages_home(struct kb_store *s, const struct kb_site *site, size_t page, int64_t now,
                   struct kb_page *out, struct kb_diag *d)
 {
-    return list_page(s, site, NULL, page, now, out, d);
+    struct kb_list_page l = {.kind = KB_LIST_HOME};
+    struct kb_article_query q = {0};
+    return list_page(s, site, &l, &q, page, now, out, d);
 }
 
 int kb_pages_section(struct kb_store *s, const struct kb_site *site, const char *slug, size_t page,
@@ -250,7 +283,44 @@ int kb_pages_section(struct kb_store *s, const struct kb_site *site, const char 
         kb_pages_not_found(site, NULL, out);
         return 0;
     }
-    return list_page(s, site, sec, page, now, out, d);
+    struct kb_list_page l = {.kind = KB_LIST_SECTION, .section = sec};
+    struct kb_article_query q = {.section_slug = sec->slug};
+    return list_page(s, site, &l, &q, page, now, out, d);
+}
+
+int kb_pages_tag(struct kb_store *s, const struct kb_site *site, const char *tag, size_t page,
+                 int64_t now, struct kb_page *out, struct kb_diag *d)
+{
+    if (!tag || !*tag || strlen(tag) > KB_MAX_TAG) {
+        kb_pages_not_found(site, NULL, out);
+        return 0;
+    }
+    struct kb_list_page l = {.kind = KB_LIST_TAG, .name = tag};
+    struct kb_article_query q = {.tag = tag};
+    return list_page(s, site, &l, &q, page, now, out, d);
+}
+
+int kb_pages_author(struct kb_store *s, const struct kb_site *site, const char *slug, size_t page,
+                    int64_t now, struct kb_page *out, struct kb_diag *d)
+{
+    if (!slug || !*slug || strlen(slug) > 4 * KB_SLUG_MAX_CHARS) {
+        kb_pages_not_found(site, NULL, out);
+        return 0;
+    }
+    struct kb_list_page l = {.kind = KB_LIST_AUTHOR, .slug = slug};
+    struct kb_article_query q = {.author = slug};
+    return list_page(s, site, &l, &q, page, now, out, d);
+}
+
+/* The live translations of `a`, into a (for hreflang and the API's JSON). */
+static int load_translations(struct kb_store *s, struct kb_article *a, int64_t now,
+                             struct kb_diag *d)
+{
+    int rc = kb_store_translations_get(s, a->id, true, now, &a->translations, &a->ntranslations, d);
+    if (rc == KB_EINVAL) /* a backend without them */
+        return 0;
+    a->translations_set = rc == 0;
+    return rc;
 }
 
 /* ---- article pages ----------------------------------------------------------------- */
@@ -375,7 +445,9 @@ int kb_pages_article(struct kb_store *s, const struct kb_site *site, const char 
 
     struct kb_article *disc = NULL;
     size_t ndisc = 0;
-    rc = kb_pages_discover(s, site, &a, now, &disc, &ndisc, d);
+    rc = load_translations(s, &a, now, d);
+    if (rc == 0)
+        rc = kb_pages_discover(s, site, &a, now, &disc, &ndisc, d);
     if (rc) {
         kb_buf_release(&b);
         kb_article_release(&a);
@@ -493,7 +565,9 @@ int kb_pages_api_article(struct kb_store *s, const struct kb_site *site, const c
     }
     struct kb_article *disc = NULL;
     size_t ndisc = 0;
-    rc = kb_pages_discover(s, site, &a, now, &disc, &ndisc, d);
+    rc = load_translations(s, &a, now, d);
+    if (rc == 0)
+        rc = kb_pages_discover(s, site, &a, now, &disc, &ndisc, d);
     if (rc) {
         kb_article_release(&a);
         return rc;

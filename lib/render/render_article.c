@@ -95,9 +95,8 @@ static void tags(struct kb_buf *out, const struct kb_site *site, const struct kb
     for (size_t i = 0; i < a->ntags; i++) {
         if (!a->tags[i] || !*a->tags[i])
             continue;
-        /* There is no tag page: a tag is a search for itself. */
-        kb_buf_adds(out, "<li><a href=\"/search?q=");
-        kb_buf_add_urlpath(out, a->tags[i], strlen(a->tags[i]));
+        kb_buf_adds(out, "<li><a rel=\"tag\" href=\"");
+        kb_render_tag_path(out, a->tags[i]);
         kb_buf_adds(out, "\">");
         kb_buf_adds_html(out, a->tags[i]);
         kb_buf_adds(out, "</a></li>");
@@ -243,51 +242,10 @@ static void news_article(struct kb_json *j, struct kb_buf *tmp, const struct kb_
     kb_json_end(j);
 }
 
-static void crumb(struct kb_json *j, struct kb_buf *tmp, const struct kb_site *site, int pos,
-                  const char *name, const char *path)
-{
-    kb_json_obj(j);
-    kb_json_key(j, "@type");
-    kb_json_strc(j, "ListItem");
-    kb_json_key(j, "position");
-    kb_json_int(j, pos);
-    kb_json_key(j, "name");
-    kb_json_strc(j, name ? name : "");
-    if (path) {
-        kb_json_key(j, "item");
-        json_abs(j, tmp, site, path);
-    }
-    kb_json_end(j);
-}
-
-static void breadcrumbs(struct kb_json *j, struct kb_buf *tmp, const struct kb_site *site,
-                        const struct kb_article *a, const char *canonical)
-{
-    kb_json_obj(j);
-    kb_json_key(j, "@context");
-    kb_json_strc(j, "https://schema.org");
-    kb_json_key(j, "@type");
-    kb_json_strc(j, "BreadcrumbList");
-    kb_json_key(j, "itemListElement");
-    kb_json_arr(j);
-    int pos = 1;
-    crumb(j, tmp, site, pos++, site->name, "/");
-    if (has(a->section.slug)) {
-        struct kb_buf sp;
-        kb_buf_init(&sp, 4096);
-        kb_render_section_path(&sp, a->section.slug);
-        crumb(j, tmp, site, pos++, section_name(a), kb_buf_cstr(&sp));
-        kb_buf_release(&sp);
-    }
-    crumb(j, tmp, site, pos, a->headline, canonical);
-    kb_json_end(j);
-    kb_json_end(j);
-}
-
 /* Append JSON `js` inside a <script>: "</" becomes "<\/" and every other "<" becomes
  * "\u003c" ('<' only ever occurs inside JSON strings, where both mean the same), so no text
  * can close the element, open a comment or start a nested "<script". */
-static void script_json(struct kb_buf *out, const struct kb_buf *js)
+void kb_render_script_json(struct kb_buf *out, const struct kb_buf *js)
 {
     const char *p = kb_buf_cstr(js), *start = p;
     kb_buf_adds(out, "<script type=\"application/ld+json\">");
@@ -312,6 +270,70 @@ static void meta_prop(struct kb_buf *out, const char *attr, const char *name, co
     kb_buf_addf(out, "<meta %s=\"%s\" content=\"", attr, name);
     kb_buf_adds_html(out, value);
     kb_buf_adds(out, "\">\n");
+}
+
+/* Whether BCP 47 tags `x` and `y` share their primary language subtag ("ar" ~ "ar-EG"). */
+static bool same_primary(const char *x, const char *y)
+{
+    size_t nx = strcspn(x, "-_"), ny = strcspn(y, "-_");
+    if (nx != ny)
+        return false;
+    for (size_t i = 0; i < nx; i++)
+        if ((x[i] | 0x20) != (y[i] | 0x20))
+            return false;
+    return true;
+}
+
+static bool same_lang(const char *x, const char *y)
+{
+    for (; *x && *y; x++, y++)
+        if ((*x | 0x20) != (*y | 0x20))
+            return false;
+    return *x == *y;
+}
+
+static void alternate(struct kb_buf *out, const struct kb_site *site, const char *lang,
+                      const char *path)
+{
+    kb_buf_adds(out, "<link rel=\"alternate\" hreflang=\"");
+    kb_buf_adds_html(out, lang);
+    kb_buf_adds(out, "\" href=\"");
+    kb_render_abs_html(out, site, path);
+    kb_buf_adds(out, "\">\n");
+}
+
+/* hreflang: the page itself, each translation (the first of each language), and
+ * x-default = the group's article in the site's language with the smallest id, else the
+ * group's smallest id — the same choice from every page of the group. */
+static void hreflang(struct kb_buf *out, const struct kb_site *site, const struct kb_article *a,
+                     const char *canonical)
+{
+    if (!a->ntranslations || !canonical)
+        return;
+    const char *self = has(a->language) ? a->language : kb_render_lang(site);
+    const char *site_lang = kb_render_lang(site);
+    alternate(out, site, self, canonical);
+    const char *xdef = canonical;
+    int64_t xid = a->id;
+    bool xsite = same_primary(self, site_lang);
+    for (size_t i = 0; i < a->ntranslations; i++) {
+        const struct kb_translation *t = &a->translations[i];
+        if (!has(t->language) || !has(t->url) || t->url[0] != '/')
+            continue;
+        bool dup = same_lang(t->language, self);
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = has(a->translations[k].language) &&
+                  same_lang(a->translations[k].language, t->language);
+        if (!dup)
+            alternate(out, site, t->language, t->url);
+        bool tsite = same_primary(t->language, site_lang);
+        if ((tsite && !xsite) || (tsite == xsite && t->id < xid)) {
+            xdef = t->url;
+            xid = t->id;
+            xsite = tsite;
+        }
+    }
+    alternate(out, site, "x-default", xdef);
 }
 
 void kb_render_article_head(struct kb_buf *out, const struct kb_site *site,
@@ -354,11 +376,8 @@ void kb_render_article_head(struct kb_buf *out, const struct kb_site *site,
     struct kb_json j;
     kb_json_init(&j, &js, KB_JSON_COMPACT);
     news_article(&j, &tmp, site, a, canonical);
-    script_json(out, &js);
-    kb_buf_reset(&js);
-    kb_json_init(&j, &js, KB_JSON_COMPACT);
-    breadcrumbs(&j, &tmp, site, a, canonical);
-    script_json(out, &js);
+    kb_render_script_json(out, &js);
+    hreflang(out, site, a, canonical);
 
     if ((kb_buf_err(&tmp) || kb_buf_err(&js)) && !out->err)
         out->err = kb_buf_err(&tmp) ? kb_buf_err(&tmp) : kb_buf_err(&js);
@@ -370,9 +389,18 @@ void kb_render_article(struct kb_buf *out, const struct kb_site *site, const str
                        const struct kb_article *discover, size_t ndiscover)
 {
     const struct kb_render_ui *ui = kb_render_ui_for(site);
-    struct kb_buf path;
+    struct kb_buf path, sec;
     kb_buf_init(&path, 4096);
+    kb_buf_init(&sec, 4096);
     kb_article_url(&path, a);
+    kb_render_section_path(&sec, a->section.slug);
+
+    /* الرئيسية › section › the article (the section step only when it has a slug). */
+    struct kb_crumb crumbs[3] = {{ui->home_crumb, "/"}};
+    size_t ncrumbs = 1;
+    if (has(a->section.slug) && !kb_buf_err(&sec))
+        crumbs[ncrumbs++] = (struct kb_crumb){section_name(a), kb_buf_cstr(&sec)};
+    crumbs[ncrumbs++] = (struct kb_crumb){a->headline ? a->headline : "", kb_buf_cstr(&path)};
 
     struct kb_render_meta m = {
         .title = a->headline,
@@ -384,9 +412,13 @@ void kb_render_article(struct kb_buf *out, const struct kb_site *site, const str
         .og_image = a->image.src,
         .robots = a->status == KB_STATUS_PUBLISHED ? KB_ROBOTS_INDEX : KB_ROBOTS_NOINDEX,
         .article = a,
+        .crumbs = kb_buf_err(&path) ? NULL : crumbs,
+        .ncrumbs = kb_buf_err(&path) ? 0 : ncrumbs,
     };
     kb_render_page_begin(out, site, &m);
+    kb_render_crumbs(out, site, m.crumbs, m.ncrumbs);
     kb_buf_release(&path);
+    kb_buf_release(&sec);
 
     /* An article in another language than the site's says so, and flips direction. */
     kb_buf_adds(out, "<article");
@@ -421,7 +453,17 @@ void kb_render_article(struct kb_buf *out, const struct kb_site *site, const str
         if (a->byline && *a->byline) {
             kb_buf_adds(out, "<span class=\"byline\">");
             kb_buf_adds(out, ui->byline);
-            kb_buf_adds_html(out, a->byline);
+            size_t mark = out->n;
+            kb_buf_adds(out, "<a rel=\"author\" href=\"");
+            if (kb_render_author_path(out, a->byline)) {
+                kb_buf_adds(out, "\">");
+                kb_buf_adds_html(out, a->byline);
+                kb_buf_adds(out, "</a>");
+            } else if (!kb_buf_err(out)) { /* no slug: the name without a link */
+                out->n = mark;
+                out->p[mark] = '\0';
+                kb_buf_adds_html(out, a->byline);
+            }
             kb_buf_adds(out, "</span>\n");
         }
         if (when)

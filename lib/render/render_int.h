@@ -40,6 +40,11 @@ struct kb_render_ui {
     const char *nf_after;  /* text after the path */
     const char *home;      /* link back home */
     const char *error;
+    const char *crumbs;      /* aria-label of the breadcrumb nav */
+    const char *home_crumb;  /* the first crumb: "الرئيسية" */
+    const char *tag_kind;    /* above a tag page's heading: "وسم" */
+    const char *author_kind; /* above an author page's heading */
+    const char *empty_list;  /* a tag or author page with nothing on it */
 };
 
 /* The table for the site's language ("en..." → English, anything else → Arabic). */
@@ -76,6 +81,10 @@ void kb_render_article_head(struct kb_buf *out, const struct kb_site *site,
 /* Append the absolute form of `ref` (a site path gets base_url, "//host/x" gets
  * "https:", an http(s) URL stays), HTML-escaped for an attribute. */
 void kb_render_abs_html(struct kb_buf *out, const struct kb_site *site, const char *ref);
+
+/* Append JSON `js` inside <script type="application/ld+json">, with every "</" as "<\\/"
+ * and every other "<" as "\\u003c" (render_article.c). */
+void kb_render_script_json(struct kb_buf *out, const struct kb_buf *js);
 
 /* Append a search form whose input has id `id`. */
 void kb_render_search_form(struct kb_buf *out, const struct kb_site *site, const char *id,

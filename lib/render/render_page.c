@@ -7,6 +7,7 @@
  * double-quoted; nothing here allocates beyond the caller's buffer.
  */
 #include <string.h>
+#include "khabar/json.h"
 #include "khabar/render.h"
 #include "khabar/utf8.h"
 #include "render_int.h"
@@ -37,6 +38,11 @@ static const struct kb_render_ui ui_ar = {
     .nf_after = ". ربما نُقلت أو حُذفت.",
     .home = "العودة إلى الصفحة الرئيسية",
     .error = "حدث خطأ",
+    .crumbs = "مسار التنقل",
+    .home_crumb = "الرئيسية",
+    .tag_kind = "وسم",
+    .author_kind = "مقالات",
+    .empty_list = "لا توجد أخبار منشورة هنا.",
 };
 
 static const struct kb_render_ui ui_en = {
@@ -65,6 +71,11 @@ static const struct kb_render_ui ui_en = {
     .nf_after = ". It may have been moved or deleted.",
     .home = "Back to the home page",
     .error = "Something went wrong",
+    .crumbs = "Breadcrumb",
+    .home_crumb = "Home",
+    .tag_kind = "Tag",
+    .author_kind = "Articles by",
+    .empty_list = "Nothing has been published here.",
 };
 
 const char *kb_render_lang(const struct kb_site *site)
@@ -274,6 +285,81 @@ static const struct kb_section *nav_section(const struct kb_site *site, const ch
     return NULL;
 }
 
+static void link_rel(struct kb_buf *out, const struct kb_site *site, const char *rel,
+                     const char *path)
+{
+    kb_buf_addf(out, "<link rel=\"%s\" href=\"", rel);
+    site_url(out, site, path);
+    kb_buf_adds(out, "\">\n");
+}
+
+/* The JSON-LD BreadcrumbList of a trail: the same names and paths as kb_render_crumbs
+ * shows, as absolute URLs. */
+static void crumbs_jsonld(struct kb_buf *out, const struct kb_site *site, const struct kb_crumb *c,
+                          size_t n)
+{
+    struct kb_buf js, url;
+    kb_buf_init(&js, (size_t)1 << 16);
+    kb_buf_init(&url, 8192);
+    struct kb_json j;
+    kb_json_init(&j, &js, KB_JSON_COMPACT);
+    kb_json_obj(&j);
+    kb_json_key(&j, "@context");
+    kb_json_strc(&j, "https://schema.org");
+    kb_json_key(&j, "@type");
+    kb_json_strc(&j, "BreadcrumbList");
+    kb_json_key(&j, "itemListElement");
+    kb_json_arr(&j);
+    for (size_t i = 0; i < n; i++) {
+        kb_json_obj(&j);
+        kb_json_key(&j, "@type");
+        kb_json_strc(&j, "ListItem");
+        kb_json_key(&j, "position");
+        kb_json_int(&j, (int64_t)i + 1);
+        kb_json_key(&j, "name");
+        kb_json_strc(&j, c[i].name ? c[i].name : "");
+        if (c[i].path) {
+            kb_buf_reset(&url);
+            kb_buf_adds(&url, site->base_url ? site->base_url : "");
+            kb_buf_adds(&url, c[i].path);
+            kb_json_key(&j, "item");
+            kb_json_str(&j, kb_buf_cstr(&url), url.n);
+        }
+        kb_json_end(&j);
+    }
+    kb_json_end(&j);
+    kb_json_end(&j);
+    kb_render_script_json(out, &js);
+    if ((kb_buf_err(&js) || kb_buf_err(&url)) && !out->err)
+        out->err = kb_buf_err(&js) ? kb_buf_err(&js) : kb_buf_err(&url);
+    kb_buf_release(&js);
+    kb_buf_release(&url);
+}
+
+void kb_render_crumbs(struct kb_buf *out, const struct kb_site *site, const struct kb_crumb *c,
+                      size_t n)
+{
+    if (!n)
+        return;
+    kb_buf_adds(out, "<nav class=\"breadcrumbs\" aria-label=\"");
+    kb_buf_adds(out, kb_render_ui_for(site)->crumbs);
+    kb_buf_adds(out, "\"><ol>");
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 == n) {
+            kb_buf_adds(out, "<li aria-current=\"page\">");
+            kb_buf_adds_html(out, c[i].name);
+        } else {
+            kb_buf_adds(out, "<li><a href=\"");
+            kb_buf_adds_html(out, c[i].path);
+            kb_buf_adds(out, "\">");
+            kb_buf_adds_html(out, c[i].name);
+            kb_buf_adds(out, "</a>");
+        }
+        kb_buf_adds(out, "</li>");
+    }
+    kb_buf_adds(out, "</ol></nav>\n");
+}
+
 /* Facebook's locale for the site language: ar → ar_AR, en → en_US, xx → xx_XX. */
 static void og_locale(struct kb_buf *out, const char *lang)
 {
@@ -355,8 +441,14 @@ void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
             kb_buf_adds(out, "\">\n");
         }
     }
+    if (m->prev_path)
+        link_rel(out, site, "prev", m->prev_path);
+    if (m->next_path)
+        link_rel(out, site, "next", m->next_path);
     if (m->article)
         kb_render_article_head(out, site, m->article, m->canonical_path);
+    if (m->ncrumbs)
+        crumbs_jsonld(out, site, m->crumbs, m->ncrumbs);
     kb_buf_adds(out, "</head>\n<body");
     if (m->body_class) {
         kb_buf_adds(out, " class=\"");

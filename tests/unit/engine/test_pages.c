@@ -504,6 +504,256 @@ static void test_not_found_names_path(void **state)
     kb_page_release(&p);
 }
 
+/* ---- tag and author pages, lead stories, translations ---------------------------- */
+
+/* A live article with a byline, tags and maybe a photo, `ago` seconds before NOW. */
+static int64_t put_rich(struct fixture *f, const char *section, const char *slug,
+                        const char *headline, const char *byline, const char *tag,
+                        const char *photo, enum kb_status st, int64_t ago)
+{
+    struct kb_article a;
+    kb_article_init(&a);
+    kb_set_str(&a.slug, slug);
+    kb_set_str(&a.section.slug, section);
+    kb_set_str(&a.headline, headline);
+    kb_set_str(&a.byline, byline);
+    kb_set_str(&a.body_html, "<p>نص.</p>");
+    if (photo)
+        kb_set_str(&a.image.src, photo);
+    if (tag) {
+        a.tags = kb_calloc(1, sizeof(char *));
+        a.tags[0] = kb_strdup(tag);
+        a.ntags = 1;
+    }
+    a.status = st;
+    a.published = st == KB_STATUS_DRAFT ? 0 : NOW - ago;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_store_article_put(f->s, &a, &d) != 0)
+        fail_msg("article %s: %s: %s", slug, d.field, d.msg);
+    int64_t id = a.id;
+    kb_article_release(&a);
+    return id;
+}
+
+static void test_tag_and_author_pages(void **state)
+{
+    struct fixture *f = *state;
+    put_rich(f, "world", "oil-1", "أسعار النفط ترتفع", "سارة أحمد", "النفط", NULL,
+             KB_STATUS_PUBLISHED, 100);
+    put_rich(f, "politics", "oil-2", "أوبك تجتمع في فيينا", "سارة أحمد", "النفط", NULL,
+             KB_STATUS_PUBLISHED, 200);
+    put_rich(f, "world", "oil-3", "مسودة عن النفط", "سارة أحمد", "النفط", NULL, KB_STATUS_DRAFT, 0);
+    put_rich(f, "world", "gold-1", "الذهب يتراجع", "Reuters", "الذهب", NULL, KB_STATUS_PUBLISHED,
+             300);
+    set(f, "site.base_url", "https://news.example");
+    struct kb_page p;
+    kb_page_init(&p);
+    assert_int_equal(kb_pages_tag(f->s, site(f), "النفط", 1, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 200);
+    const char *html = kb_buf_cstr(&p.body);
+    assert_contains(html, "<h1>النفط</h1>");
+    assert_contains(html, "أسعار النفط ترتفع");
+    assert_contains(html, "أوبك تجتمع في فيينا");
+    assert_lacks(html, "مسودة عن النفط");
+    assert_lacks(html, "الذهب يتراجع");
+    assert_true(strstr(html, "أسعار النفط ترتفع") < strstr(html, "أوبك تجتمع في فيينا"));
+    assert_contains(html, "<link rel=\"canonical\" "
+                          "href=\"https://news.example/tag/%D8%A7%D9%84%D9%86%D9%81%D8%B7/\">");
+    assert_contains(html, "<nav class=\"breadcrumbs\"");
+    assert_contains(html, "\"@type\":\"BreadcrumbList\"");
+    assert_int_equal(kb_pages_tag(f->s, site(f), "النفط", 2, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 404);
+    assert_int_equal(kb_pages_tag(f->s, site(f), "لا وسم كهذا", 1, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 404);
+
+    /* One article a page: page 2 holds the older one, with prev/next both ways. */
+    set(f, "site.page_size", "1");
+    assert_int_equal(kb_pages_tag(f->s, site(f), "النفط", 2, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 200);
+    html = kb_buf_cstr(&p.body);
+    assert_contains(html, "أوبك تجتمع في فيينا");
+    assert_lacks(html, "أسعار النفط ترتفع");
+    assert_contains(html, "<a rel=\"prev\" href=\"/tag/%D8%A7%D9%84%D9%86%D9%81%D8%B7/\">");
+    assert_contains(
+        html,
+        "<link rel=\"prev\" href=\"https://news.example/tag/%D8%A7%D9%84%D9%86%D9%81%D8%B7/\">");
+    assert_int_equal(kb_pages_tag(f->s, site(f), "النفط", 3, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 404);
+    set(f, "site.page_size", "20");
+
+    /* The author page: the byline's slug, the byline as the heading. */
+    assert_int_equal(kb_pages_author(f->s, site(f), "سارة-أحمد", 1, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 200);
+    html = kb_buf_cstr(&p.body);
+    assert_contains(html, "<h1>سارة أحمد</h1>");
+    assert_contains(html, "أسعار النفط ترتفع");
+    assert_lacks(html, "مسودة عن النفط");
+    assert_lacks(html, "الذهب يتراجع");
+    assert_int_equal(kb_pages_author(f->s, site(f), "reuters", 1, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 200);
+    assert_contains(kb_buf_cstr(&p.body), "الذهب يتراجع");
+    assert_int_equal(kb_pages_author(f->s, site(f), "nobody", 1, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 404);
+
+    /* The article page links its tag and byline to those pages. */
+    assert_int_equal(kb_pages_article(f->s, site(f), "world", "oil-1", NOW, &p, NULL), 0);
+    html = kb_buf_cstr(&p.body);
+    assert_contains(html, "<a rel=\"tag\" href=\"/tag/%D8%A7%D9%84%D9%86%D9%81%D8%B7/\">");
+    assert_contains(html, "<a rel=\"author\" href=\"/author/%D8%B3%D8%A7%D8%B1%D8%A9-"
+                          "%D8%A3%D8%AD%D9%85%D8%AF/\">سارة أحمد</a>");
+    kb_page_release(&p);
+}
+
+static void test_lead_story_has_a_photo(void **state)
+{
+    struct fixture *f = *state;
+    /* Older than several world stories, but the only one with a photo. */
+    put_rich(f, "world", "photo-story", "صورة من الميدان", "مراسلنا", NULL, "/media/field.jpg",
+             KB_STATUS_PUBLISHED, 5 * 3600 + 1800);
+    struct kb_page p;
+    kb_page_init(&p);
+    assert_int_equal(kb_pages_section(f->s, site(f), "world", 1, NOW, &p, NULL), 0);
+    const char *html = kb_buf_cstr(&p.body);
+    const char *lead = strstr(html, "<article class=\"card lead\">");
+    assert_non_null(lead);
+    assert_true(strstr(lead, "صورة من الميدان") < strstr(lead, "</article>"));
+    assert_int_equal(strstr(html, "صورة من الميدان") - html,
+                     strstr(lead, "صورة من الميدان") - html); /* shown once, as the lead */
+    assert_contains(html, headline(1));                       /* the newest world story follows */
+    assert_true(strstr(html, headline(1)) > lead);
+
+    /* The lead stays out of the paged list: with 2 a page, page 2 holds the 3rd and 4th
+     * newest world stories that are not the lead, and never the lead. */
+    set(f, "site.page_size", "2");
+    assert_int_equal(kb_pages_section(f->s, site(f), "world", 2, NOW, &p, NULL), 0);
+    assert_int_equal(p.status, 200);
+    assert_lacks(kb_buf_cstr(&p.body), "صورة من الميدان");
+    assert_lacks(kb_buf_cstr(&p.body), "card lead");
+    assert_int_equal(kb_pages_home(f->s, site(f), 1, NOW, &p, NULL), 0);
+    lead = strstr(kb_buf_cstr(&p.body), "<article class=\"card lead\">");
+    assert_non_null(lead);
+    assert_true(strstr(lead, "صورة من الميدان") < strstr(lead, "</article>"));
+    set(f, "site.page_size", "20");
+    kb_page_release(&p);
+}
+
+static int put_translations(struct fixture *f, int64_t id, const int64_t *to, size_t n,
+                            struct kb_diag *d)
+{
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(f->s, id, &a, NULL), 0);
+    a.translations_set = true;
+    a.translations = n ? kb_calloc(n, sizeof(*a.translations)) : NULL;
+    a.ntranslations = n;
+    for (size_t i = 0; i < n; i++)
+        a.translations[i].id = to[i];
+    int rc = kb_store_article_put(f->s, &a, d);
+    kb_article_release(&a);
+    return rc;
+}
+
+static void test_translations_hreflang(void **state)
+{
+    struct fixture *f = *state;
+    set(f, "site.base_url", "https://news.example");
+    struct kb_article en;
+    kb_article_init(&en);
+    kb_set_str(&en.slug, "summit-en");
+    kb_set_str(&en.section.slug, "world");
+    kb_set_str(&en.headline, "A summit in Riyadh");
+    kb_set_str(&en.language, "en");
+    kb_set_str(&en.body_html, "<p>Text.</p>");
+    en.status = KB_STATUS_PUBLISHED;
+    en.published = NOW - 50;
+    en.translations_set = true;
+    en.translations = kb_calloc(1, sizeof(*en.translations));
+    en.ntranslations = 1;
+    kb_set_str(&en.translations[0].url, "/world/story-03"); /* by address */
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_store_article_put(f->s, &en, &d), 0);
+    int64_t en_id = en.id;
+    kb_article_release(&en);
+
+    struct kb_page p;
+    kb_page_init(&p);
+    assert_int_equal(kb_pages_article(f->s, site(f), "world", "story-03", NOW, &p, NULL), 0);
+    const char *html = kb_buf_cstr(&p.body);
+    assert_contains(
+        html,
+        "<link rel=\"alternate\" hreflang=\"ar\" href=\"https://news.example/world/story-03\">");
+    assert_contains(
+        html,
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example/world/summit-en\">");
+    assert_contains(html, "<link rel=\"alternate\" hreflang=\"x-default\" "
+                          "href=\"https://news.example/world/story-03\">");
+    assert_int_equal(kb_pages_article(f->s, site(f), "world", "summit-en", NOW, &p, NULL), 0);
+    html = kb_buf_cstr(&p.body);
+    assert_contains(
+        html,
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example/world/summit-en\">");
+    assert_contains(
+        html,
+        "<link rel=\"alternate\" hreflang=\"ar\" href=\"https://news.example/world/story-03\">");
+    assert_contains(html, "<link rel=\"alternate\" hreflang=\"x-default\" "
+                          "href=\"https://news.example/world/story-03\">");
+
+    /* The API's article JSON lists them. */
+    char id[24];
+    snprintf(id, sizeof(id), "%lld", (long long)f->ids[3]);
+    assert_int_equal(kb_pages_api_article(f->s, site(f), id, NOW, &p, NULL), 0);
+    json_t *j = parse(&p), *tr = json_object_get(j, "translations");
+    assert_int_equal(json_array_size(tr), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(tr, 0), "id")), en_id);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(tr, 0), "language")),
+                        "en");
+    json_decref(j);
+
+    /* Refused, and nothing changes: the article itself, a missing one, the same language. */
+    int64_t self = en_id, missing = 999999, arabic = f->ids[4];
+    assert_int_equal(put_translations(f, en_id, &self, 1, &d), KB_EINVAL);
+    assert_string_equal(d.field, "translations");
+    assert_int_equal(put_translations(f, en_id, &missing, 1, &d), KB_EINVAL);
+    assert_string_equal(d.field, "translations");
+    int64_t two[2] = {f->ids[3], f->ids[4]};
+    assert_int_equal(put_translations(f, f->ids[5], two, 2, &d), KB_EINVAL); /* ar → ar */
+    struct kb_translation *v = NULL;
+    size_t n = 0;
+    assert_int_equal(kb_store_translations_get(f->s, f->ids[3], false, NOW, &v, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, en_id);
+    kb_translations_free(v, n);
+    assert_int_equal(kb_store_translations_get(f->s, f->ids[5], false, NOW, &v, &n, NULL), 0);
+    assert_int_equal(n, 0);
+    (void)arabic;
+
+    /* An empty list takes the article out of its group; a group of one is no group. */
+    assert_int_equal(put_translations(f, en_id, NULL, 0, &d), 0);
+    assert_int_equal(kb_store_translations_get(f->s, f->ids[3], false, NOW, &v, &n, NULL), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(kb_pages_article(f->s, site(f), "world", "story-03", NOW, &p, NULL), 0);
+    assert_lacks(kb_buf_cstr(&p.body), "hreflang");
+    kb_page_release(&p);
+}
+
+static void test_reserved_section_slugs(void **state)
+{
+    struct fixture *f = *state;
+    struct kb_section sec = {0};
+    kb_set_str(&sec.slug, "tag");
+    kb_set_str(&sec.name, "وسوم");
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_store_section_put(f->s, &sec, &d), KB_EINVAL);
+    assert_string_equal(d.field, "slug");
+    kb_section_release(&sec);
+    assert_int_equal(kb_store_section_ensure(f->s, "author", &sec, &d), 0);
+    assert_string_equal(sec.slug, "author-2");
+    kb_section_release(&sec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +773,10 @@ int main(void)
         cmocka_unit_test(test_api_article),
         cmocka_unit_test(test_health),
         cmocka_unit_test(test_not_found_names_path),
+        cmocka_unit_test(test_tag_and_author_pages),
+        cmocka_unit_test(test_lead_story_has_a_photo),
+        cmocka_unit_test(test_translations_hreflang),
+        cmocka_unit_test(test_reserved_section_slugs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
