@@ -15,6 +15,8 @@
 #include "khabar/err.h"
 #include "khabar/store.h"
 
+struct kb_html_article; /* htmlextract.h */
+
 /* What a JSONL import does with a malformed line. */
 enum kb_import_mode {
     KB_IMPORT_ATOMIC,   /* any malformed line: nothing is written, the import fails */
@@ -41,6 +43,10 @@ struct kb_import_opts {
     void (*on_article)(void *ctx, const char *file, const struct kb_article *a, bool created,
                        size_t ndiscover);
     void *on_article_ctx;
+    /* HTML only (may be NULL): called once per page with what was extracted from it
+     * (htmlextract.h: its `missing` bits say which fields the page did not give). */
+    void (*on_page)(void *ctx, const char *file, const struct kb_html_article *x);
+    void *on_page_ctx;
     /* JSONL only.  progress is called with bytes of the input read (compressed bytes for
      * .xz/.gz) and its size (0 when unknown: a pipe); on_article is not called. */
     enum kb_import_mode mode;
@@ -150,5 +156,20 @@ KB_MUST_CHECK int kb_engine_import_ninjs(struct kb_store *s, const char *const *
                                          size_t nfiles, const struct kb_import_opts *opts,
                                          struct kb_import_report *report,
                                          const char **failed_file, struct kb_diag *d);
+
+/* Import saved news pages (htmlextract.h, docs/extract.md) in ONE transaction,
+ * all-or-nothing: a file that cannot be read, is not a page, or yields no headline or no
+ * article text fails the command with *failed_file and *d naming the file and the reason,
+ * and nothing is written.  Each page is keyed by its canonical URL (else date and
+ * headline): a key already stored is updated, or unchanged when its content is the same;
+ * a key repeated in the same command is skipped (report->reasons, numbered by file).
+ * `section` (may be NULL) is the slug or name of an existing section for every page;
+ * otherwise the page's own section is used and created when missing, else أخبار/News.
+ * A page without a date is imported as a draft; that and other notes go to
+ * report->warnings.  opts->dry_run: rolled back at the end (exact counts). */
+KB_MUST_CHECK int kb_engine_import_html(struct kb_store *s, const char *const *files,
+                                        size_t nfiles, const struct kb_import_opts *opts,
+                                        const char *section, struct kb_import_report *report,
+                                        const char **failed_file, struct kb_diag *d);
 
 #endif
