@@ -352,6 +352,83 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
     }
   });
 
+  test('autosave: a draft saves itself; offline it waits in localStorage, goes out when back online, and a reopened editor offers it', async () => {
+    const { context, page, errors } = await signIn('ed2');
+    try {
+      await page.getByRole('link', { name: 'مقال جديد' }).first().click();
+      await page.getByLabel('العنوان', { exact: true }).fill('مسودة تحفظ نفسها');
+      await page.getByLabel('القسم').selectOption('economy');
+      await page.getByRole('textbox', { name: 'نص المقال' }).click();
+      await page.keyboard.type('لم يضغط أحد على زر الحفظ.');
+      const a = await openArticle(page); // the URL changes once the autosave created it
+      assert.equal(a.headline, 'مسودة تحفظ نفسها');
+      assert.equal(a.status, 'draft');
+
+      await context.setOffline(true);
+      await page.getByLabel('الموجز').fill('موجز كتب دون اتصال');
+      await page.locator('.save-state', { hasText: 'غير متصل' }).waitFor();
+      const local = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('khabar:draft:')).map(([, v]) => JSON.parse(v).data.lede));
+      assert.ok(local.includes('موجز كتب دون اتصال'), 'the offline edit is kept on this device');
+      await context.setOffline(false);
+      await page.locator('.save-state', { hasText: 'حُفظ' }).waitFor();
+      const back = await api(base, 'GET', `/api/v1/articles/${a.id}`, { session: sessions.ed1 });
+      assert.equal(back.json.lede, 'موجز كتب دون اتصال', 'sent when the connection came back');
+
+      // Offline again, an edit, and the tab is closed: the next editor of this browser gets it back.
+      await context.setOffline(true);
+      await page.getByLabel('العنوان', { exact: true }).fill('عنوان كتب قبل إغلاق النافذة');
+      await page.locator('.save-state', { hasText: 'غير متصل' }).waitFor({ timeout: 15_000 });
+      await page.close();
+      await context.setOffline(false);
+      const again = await context.newPage();
+      await again.goto(`${base}/admin/#/articles/${a.id}`);
+      const banner = again.locator('.banner', { hasText: 'نسخة محلية' });
+      await banner.waitFor();
+      assert.equal(await again.getByLabel('العنوان', { exact: true }).inputValue(), 'مسودة تحفظ نفسها', 'the server copy first');
+      await banner.getByRole('button', { name: 'استعد النسخة المحلية' }).click();
+      assert.equal(await again.getByLabel('العنوان', { exact: true }).inputValue(), 'عنوان كتب قبل إغلاق النافذة');
+      await again.keyboard.press('Control+s');
+      await again.locator('.save-state', { hasText: 'حُفظ' }).waitFor();
+      const last = await api(base, 'GET', `/api/v1/articles/${a.id}`, { session: sessions.ed1 });
+      assert.equal(last.json.headline, 'عنوان كتب قبل إغلاق النافذة');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('keyboard: the toolbar is one tab stop with arrow keys, focus is visible, Ctrl+B works in the text', async () => {
+    const { context, page } = await signIn('ed1');
+    try {
+      await page.getByRole('link', { name: 'مقال جديد' }).first().click();
+      const toolbar = page.getByRole('toolbar', { name: 'تنسيق النص' });
+      assert.equal(await toolbar.locator('button[tabindex="0"]').count(), 1, 'one tab stop');
+      await page.getByLabel('المصدر', { exact: true }).focus();
+      // Tab from the last field before the photo walks the form in order to the toolbar.
+      let reached = false;
+      for (let i = 0; i < 12 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(() => document.activeElement?.closest('[role=toolbar]') !== null);
+      }
+      assert.ok(reached, 'the toolbar is reachable with Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'فقرة');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.notEqual(outline, 'none', 'focus is visible');
+      await page.keyboard.press('ArrowLeft'); // RTL: left is the next button
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'عنوان فرعي');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'فقرة');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('role')), 'textbox', 'Tab leaves the toolbar for the text');
+      await page.keyboard.type('كلمة ');
+      await page.keyboard.press('Control+b');
+      await page.keyboard.type('مهمة');
+      assert.match(await page.getByRole('textbox', { name: 'نص المقال' }).innerHTML(), /<b>مهمة<\/b>|<strong>مهمة<\/strong>/);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the users page: an admin adds a user and changes a role; others do not get the page', async () => {
     const { context, page, errors } = await signIn('admin1');
     try {
