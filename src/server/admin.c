@@ -28,6 +28,7 @@
 #include "admin.h"
 #include "admin_int.h"
 #include "khabar/json.h"
+#include "khabar/media_upload.h"
 #include "khabar/newsroom.h"
 #include "khabar/revision.h"
 #include "khabar/settings.h"
@@ -72,6 +73,8 @@ struct srv_admin_req *srv_admin_claim(struct MHD_Connection *c, const char *meth
         mine = under(path, "/api/v1/sections") || under(path, "/api/v1/sessions") ||
                !strcmp(path, "/api/v1/session") || under(path, "/api/v1/media") ||
                under(path, "/api/v1/users");
+        if (under(path, "/api/v1/media"))
+            cap = KB_MEDIA_MAX_BYTES; /* photos: raw bytes, admin_media.c */
     }
     if (!mine)
         return NULL;
@@ -100,6 +103,20 @@ bool srv_admin_feed(struct srv_admin_req *r, const char *data, size_t n)
 bool srv_admin_too_big(const struct srv_admin_req *r)
 {
     return kb_buf_err(&r->body) != 0;
+}
+
+enum MHD_Result srv_admin_refuse_too_big(const struct srv_admin_req *r, struct MHD_Connection *c,
+                                         int *status, size_t *bytes)
+{
+    struct srv_admin_env env = {.conn = c, .status = status, .bytes = bytes};
+    struct answer a = {.env = &env, .rq = (struct srv_admin_req *)r};
+    char msg[200];
+    bool media = under(r->path, "/api/v1/media");
+    bool mib = r->body.max >= ((size_t)1 << 20);
+    snprintf(msg, sizeof(msg), "%s أكبر من الحد المسموح به (%zu %s)",
+             media ? "حجم الصورة" : "حجم الطلب", mib ? r->body.max >> 20 : r->body.max >> 10,
+             mib ? "ميغابايت" : "كيلوبايت");
+    return adm_send_error(&a, 413, "too_large", media ? "bytes" : NULL, msg);
 }
 
 void srv_admin_req_free(struct srv_admin_req *r)

@@ -36,6 +36,10 @@ size_t srv_admin_cap(const struct srv_admin_req *r);
 bool srv_admin_feed(struct srv_admin_req *r, const char *data, size_t n);
 /* Did the body pass its cap? */
 bool srv_admin_too_big(const struct srv_admin_req *r);
+/* Answer 413 for a claimed request whose body is (or is announced) over its cap: a JSON
+ * error naming the limit in MiB (photos: 20 MiB; articles: 4 MiB). */
+enum MHD_Result srv_admin_refuse_too_big(const struct srv_admin_req *r, struct MHD_Connection *c,
+                                         int *status, size_t *bytes);
 void srv_admin_req_free(struct srv_admin_req *r);
 
 struct srv_admin_env {
@@ -44,6 +48,7 @@ struct srv_admin_env {
     struct srv_cache *cache;
     int *status; /* what was sent, for the access log */
     size_t *bytes;
+    const char *media_dir; /* where uploaded photos are written (admin_media.c) */
 };
 
 enum MHD_Result srv_admin_answer(struct srv_admin_req *r, const struct srv_admin_env *env);

@@ -140,6 +140,8 @@ static const char *cache_control(enum srv_kind kind, int status)
         return "public, max-age=60";
     case SRV_KIND_STATIC:
         return status == 200 ? "public, max-age=86400" : "public, max-age=60";
+    case SRV_KIND_IMMUTABLE: /* the name is the content's hash (media.h) */
+        return status == 200 ? "public, max-age=31536000, immutable" : "public, max-age=60";
     default:
         return "no-cache";
     }

@@ -37,6 +37,7 @@
 #include "admin.h"
 #include "cache.h"
 #include "khabar/feed_pages.h"
+#include "khabar/media.h"
 #include "khabar/pages.h"
 #include "khabar/utf8.h"
 #include "server.h"
@@ -546,16 +547,13 @@ enum route {
     R_NEWS_SITEMAP,
     R_ROBOTS,
     R_REDIRECT, /* any other path: an imported article's old address, else 404 */
-    R_TAG,      /* /tag/<tag>/?page= */
-    R_AUTHOR,   /* /author/<slug>/?page= */
 };
 /* Routes whose bodies hold absolute URLs: keyed and rendered with the request's origin
  * when site.base_url is unset. */
 static bool absolute_route(enum route r)
 {
     return r == R_ARTICLE || r == R_FEED || r == R_SECTION_FEED || r == R_SITEMAP_INDEX ||
-           r == R_SITEMAP || r == R_NEWS_SITEMAP || r == R_ROBOTS || r == R_HOME ||
-           r == R_SECTION || r == R_TAG || r == R_AUTHOR; /* lists: JSON-LD breadcrumbs */
+           r == R_SITEMAP || r == R_NEWS_SITEMAP || r == R_ROBOTS;
 }
 
 /* When `uri` is the old address of a live imported article (store.h, redirects): make *p
@@ -598,15 +596,6 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
             return send_error(x, 404);
         kb_buf_adds(&key, r == R_HOME ? "home|" : "section|");
         key_add(&key, r == R_HOME ? NULL : t->segs[0]);
-        kb_buf_addf(&key, "%zu", page);
-        break;
-    case R_TAG:
-    case R_AUTHOR:
-        page = page_param(t->query);
-        if (page == 0)
-            return send_error(x, 404);
-        kb_buf_adds(&key, r == R_TAG ? "tag|" : "author|");
-        key_add(&key, t->segs[1]);
         kb_buf_addf(&key, "%zu", page);
         break;
     case R_SECTION_BARE:
@@ -717,12 +706,6 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         break;
     case R_SECTION:
         rc = kb_pages_section(w->store, site, t->segs[0], page, now, &p, &d);
-        break;
-    case R_TAG:
-        rc = kb_pages_tag(w->store, site, t->segs[1], page, now, &p, &d);
-        break;
-    case R_AUTHOR:
-        rc = kb_pages_author(w->store, site, t->segs[1], page, now, &p, &d);
         break;
     case R_SECTION_BARE:
         if (kb_site_section(site, t->segs[0])) {
@@ -881,7 +864,10 @@ static enum MHD_Result route(struct ctx *x)
     if (strcmp(s[0], "static") == 0)
         return serve_file(x, x->srv->static_dir, "static|", SRV_KIND_STATIC, NULL);
     if (strcmp(s[0], "media") == 0)
-        return serve_file(x, x->srv->media_dir, "media|", SRV_KIND_STATIC, NULL);
+        return serve_file(x, x->srv->media_dir, "media|",
+                          kb_media_name_immutable(s[n - 1]) ? SRV_KIND_IMMUTABLE
+                                                            : SRV_KIND_STATIC,
+                          NULL);
     if (strcmp(s[0], "admin") == 0) /* the editors' UI (web/admin); its POSTs are admin.c's */
         return serve_file(x, x->srv->admin_dir, "admin|", SRV_KIND_API, "index.html");
     if (n == 1 && !t->trailing && strcmp(s[0], "healthz") == 0)
@@ -924,11 +910,6 @@ static enum MHD_Result route(struct ctx *x)
             srv_entry_new(404, SRV_KIND_STATIC, "text/plain; charset=utf-8", NULL, 0, 0, NULL);
         return send_entry(x, e, NULL, 0, 0);
     }
-    /* Tag and author pages: "tag" and "author" are reserved section slugs (store.h). */
-    if (n == 2 && t->trailing && strcmp(s[0], "tag") == 0)
-        return serve_dynamic(x, R_TAG);
-    if (n == 2 && t->trailing && strcmp(s[0], "author") == 0)
-        return serve_dynamic(x, R_AUTHOR);
     if (n == 1)
         return serve_dynamic(x, t->trailing ? R_SECTION : R_SECTION_BARE);
     if (n == 2 && !t->trailing)
@@ -963,7 +944,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (!len || strtoull(len, NULL, 10) <= srv_admin_cap(rq->admin))
                 return MHD_YES; /* its body, capped, comes in the next calls */
             rq->answered = true; /* announced too big: refused before it is read */
-            return send_error(&x, 413);
+            return srv_admin_refuse_too_big(rq->admin, c, &rq->status, &rq->bytes);
         }
         int refuse = 0;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -987,11 +968,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         rq->answered = true;
         if (srv_admin_too_big(rq->admin))
-            return send_error(&x, 413);
+            return srv_admin_refuse_too_big(rq->admin, c, &rq->status, &rq->bytes);
         struct worker *w = worker_get(x.srv);
         if (!worker_ready(w, srv_cache_generation(x.srv->cache)))
             return send_error(&x, 500);
-        struct srv_admin_env env = {c, w->store, x.srv->cache, &rq->status, &rq->bytes};
+        struct srv_admin_env env = {c, w->store, x.srv->cache, &rq->status, &rq->bytes,
+                                    x.srv->media_dir};
         return srv_admin_answer(rq->admin, &env);
     }
     if (*upload_data_size > 0) { /* a body nobody announced: refuse it */
