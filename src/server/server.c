@@ -547,13 +547,16 @@ enum route {
     R_NEWS_SITEMAP,
     R_ROBOTS,
     R_REDIRECT, /* any other path: an imported article's old address, else 404 */
+    R_TAG,      /* /tag/<tag>/?page= */
+    R_AUTHOR,   /* /author/<slug>/?page= */
 };
 /* Routes whose bodies hold absolute URLs: keyed and rendered with the request's origin
  * when site.base_url is unset. */
 static bool absolute_route(enum route r)
 {
     return r == R_ARTICLE || r == R_FEED || r == R_SECTION_FEED || r == R_SITEMAP_INDEX ||
-           r == R_SITEMAP || r == R_NEWS_SITEMAP || r == R_ROBOTS;
+           r == R_SITEMAP || r == R_NEWS_SITEMAP || r == R_ROBOTS || r == R_HOME ||
+           r == R_SECTION || r == R_TAG || r == R_AUTHOR; /* lists: JSON-LD breadcrumbs */
 }
 
 /* When `uri` is the old address of a live imported article (store.h, redirects): make *p
@@ -596,6 +599,15 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
             return send_error(x, 404);
         kb_buf_adds(&key, r == R_HOME ? "home|" : "section|");
         key_add(&key, r == R_HOME ? NULL : t->segs[0]);
+        kb_buf_addf(&key, "%zu", page);
+        break;
+    case R_TAG:
+    case R_AUTHOR:
+        page = page_param(t->query);
+        if (page == 0)
+            return send_error(x, 404);
+        kb_buf_adds(&key, r == R_TAG ? "tag|" : "author|");
+        key_add(&key, t->segs[1]);
         kb_buf_addf(&key, "%zu", page);
         break;
     case R_SECTION_BARE:
@@ -706,6 +718,12 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         break;
     case R_SECTION:
         rc = kb_pages_section(w->store, site, t->segs[0], page, now, &p, &d);
+        break;
+    case R_TAG:
+        rc = kb_pages_tag(w->store, site, t->segs[1], page, now, &p, &d);
+        break;
+    case R_AUTHOR:
+        rc = kb_pages_author(w->store, site, t->segs[1], page, now, &p, &d);
         break;
     case R_SECTION_BARE:
         if (kb_site_section(site, t->segs[0])) {
@@ -910,6 +928,11 @@ static enum MHD_Result route(struct ctx *x)
             srv_entry_new(404, SRV_KIND_STATIC, "text/plain; charset=utf-8", NULL, 0, 0, NULL);
         return send_entry(x, e, NULL, 0, 0);
     }
+    /* Tag and author pages: "tag" and "author" are reserved section slugs (store.h). */
+    if (n == 2 && t->trailing && strcmp(s[0], "tag") == 0)
+        return serve_dynamic(x, R_TAG);
+    if (n == 2 && t->trailing && strcmp(s[0], "author") == 0)
+        return serve_dynamic(x, R_AUTHOR);
     if (n == 1)
         return serve_dynamic(x, t->trailing ? R_SECTION : R_SECTION_BARE);
     if (n == 2 && !t->trailing)
