@@ -4,7 +4,7 @@
 // decision (contributors see their own drafts and what is published).
 
 import { message, request } from './api.js';
-import { STATUS, badge, field, h, mount } from './dom.js';
+import { STATUS, badge, field, h, mount, toast } from './dom.js';
 import { sessionLost, state } from './app.js';
 import { display } from './tz.js';
 
@@ -78,13 +78,14 @@ export async function listView(el, params) {
       h('td', {}, badge(a.status)),
       h('td', {}, a.section?.name || ''),
       h('td', {}, a.author?.name || '—'),
-      h('td', {}, when ? h('time', { datetime: when }, display(Date.parse(when), zone)) : '—'));
+      h('td', {}, when ? h('time', { datetime: when }, display(Date.parse(when), zone)) : '—'),
+      q.trash ? h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => restore(a) }, 'استعده')) : null);
   });
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
   mount(results,
     h('table', { class: 'articles' },
       h('caption', {}, `${total} مقالاً`),
-      h('thead', {}, h('tr', {}, ['العنوان', 'الحالة', 'القسم', 'الكاتب', 'التاريخ'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['العنوان', 'الحالة', 'القسم', 'الكاتب', 'التاريخ', q.trash ? '' : null].filter((t) => t !== null).map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows)),
     pages > 1
       ? h('nav', { class: 'pager', 'aria-label': 'الصفحات' },
@@ -93,6 +94,16 @@ export async function listView(el, params) {
         q.page < pages ? h('a', { href: hashFor({ ...q, page: q.page + 1 }) }, 'التالي') : null)
       : null);
   return {};
+}
+
+async function restore(a) {
+  const r = await request('POST', `/api/v1/articles/${a.id}/restore`);
+  if (!r.ok) {
+    toast(message(r), 'error');
+    return;
+  }
+  toast(`استُعيد «${a.headline}» من سلة المحذوفات`, 'ok');
+  location.hash = `#/articles/${a.id}`;
 }
 
 function dupId(d) {
