@@ -23,7 +23,8 @@ static void usage(FILE *f)
     fputs("usage: khabar [--db PATH] import page-text [options] FILE...\n"
           "       khabar [--db PATH] import jsonl [options] FILE|-   (see import jsonl --help)\n"
           "       khabar [--db PATH] import wxr [options] FILE       (see import wxr --help)\n"
-          "       khabar [--db PATH] import ninjs [options] FILE...  (see import ninjs --help)\n\n"
+          "       khabar [--db PATH] import ninjs [options] FILE...  (see import ninjs --help)\n"
+          "       khabar [--db PATH] import html [options] FILE...   (see import html --help)\n\n"
           "Import article pages saved as text (section, reading time, headline, lede, photo\n"
           "alt and caption, date, body, source line, Discover rail).  The Discover rail is\n"
           "recognised and reported, never imported as body.  Unknown sections are created.\n"
@@ -324,6 +325,8 @@ static int import_jsonl(int argc, char **argv)
         size_t done = rep.created + rep.updated + rep.unchanged;
         printf("%zu records from %s, %zu sections created, %.2f s (%.0f articles/s)\n", rep.records,
                name, rep.sections_created, secs, secs > 0 ? (double)done / secs : 0.0);
+        if (rep.related_seconds > 0)
+            printf("of which related lists and near-duplicates: %.2f s\n", rep.related_seconds);
     }
     return EXIT_OK;
 }
@@ -333,10 +336,10 @@ static int import_jsonl(int argc, char **argv)
 static void usage_wxr(FILE *f)
 {
     fputs("usage: khabar [--db PATH] import wxr [--dry-run] [-q] [--authors users|bylines]\n"
-          "                                   [--media-dir DIR [--media DIR]] FILE\n\n"
+          "                   [--media-dir DIR [--media DIR]] [--no-related] FILE\n\n"
           "Import a WordPress export (WXR 1.0-1.2): categories become sections, posts become\n"
-          "articles and pages go to the section \"pages\" (صفحات); authors become bylines,\n"
-          "tags, excerpts (the lede), featured images (as remote URLs) and publication dates\n"
+          "articles and pages go to the section \"pages\" (صفحات); authors become users\n"
+          "and bylines; tags, excerpts (the lede), featured images and publication dates\n"
           "with the site's time zone are kept.  Items are keyed by their old URL: importing\n"
           "the same file again changes nothing.  All or nothing: malformed XML (the message\n"
           "names the line) writes nothing.  See docs/wxr.md.\n\n"
@@ -352,6 +355,9 @@ static void usage_wxr(FILE *f)
           "                     (SHA-256); missing files are warned and stay remote URLs\n"
           "  --media DIR        the media directory `serve` answers /media/ from\n"
           "                     (default <database dir>/media, as serve)\n"
+          "  --no-related       leave related lists and near-duplicate marks for `khabar\n"
+          "                     reindex` (a very large import: their rebuild holds the\n"
+          "                     whole archive in memory)\n"
           "  -q, --quiet        print only the summary\n",
           f);
 }
@@ -383,6 +389,8 @@ static int import_wxr(int argc, char **argv)
             opts.dry_run = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
+        } else if (strcmp(a, "--no-related") == 0) {
+            opts.no_related = true;
         } else if (!strcmp(a, "--authors") || !strcmp(a, "--media-dir") || !strcmp(a, "--media")) {
             const char *v = i + 1 < argc ? argv[++i] : NULL;
             if (!v || !*v) {
@@ -496,7 +504,9 @@ int cmd_import(int argc, char **argv)
     }
     if (strcmp(argv[1], "ninjs") == 0)
         return cmd_import_ninjs(argc - 1, argv + 1);
+    if (strcmp(argv[1], "html") == 0)
+        return cmd_import_html(argc - 1, argv + 1);
     cmd_error("import", argv[1],
-              "unknown format (this build imports: page-text, jsonl, wxr, ninjs)");
+              "unknown format (this build imports: page-text, jsonl, wxr, ninjs, html)");
     return EXIT_USAGE;
 }

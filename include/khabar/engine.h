@@ -57,6 +57,9 @@ struct kb_import_opts {
      * media_store (the directory `serve` answers /media/ from); NULL: not copied. */
     enum kb_import_authors authors;
     const char *media_store;
+    /* WXR only: leave related lists and duplicate marks for `khabar reindex` instead of
+     * refreshing them after the commit (their rebuild holds the whole corpus in memory). */
+    bool no_related;
     /* ninjs only: the section of items no subject places (NULL: "وكالات"), and the clock
      * embargoes are compared with (0: time(NULL)). */
     const char *section;
@@ -82,6 +85,7 @@ struct kb_import_report {
     size_t duplicates;
     size_t nduplicate_pairs;
     int64_t duplicate_pairs[5][2];
+    double related_seconds; /* of the import's time, spent on related lists after it */
     /* JSONL imports: */
     size_t unchanged; /* already stored with the same content: not written */
     size_t skipped;   /* records not imported (malformed, or a key repeated in the file) */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "khabar/engine.h"
 #include "khabar/export.h"
 #include "khabar/jsonl.h"
@@ -480,11 +481,16 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
          * leaves them stale for the next refresh, the import stands. */
         struct kb_diag rdg;
         kb_diag_clear(&rdg);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         if (kb_engine_related_refresh(s, NULL, &rdg) != 0 ||
             kb_store_related_dup_pairs(s, rep.duplicate_pairs, 5, &rep.nduplicate_pairs,
                                        &rep.duplicates, &rdg) != 0) {
             /* stale until `khabar reindex` */
         }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        rep.related_seconds =
+            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     }
     keyset_free(&r.keys);
     kb_record_state_free(r.records);
