@@ -892,7 +892,7 @@ int kb_engine_import_wxr(struct kb_store *s, const char *path, const struct kb_i
         rep.created = rep.updated = rep.unchanged = 0;
         rep.sections_created = rep.sections_nested = rep.users_created = rep.redirects = 0;
     }
-    if (rc == 0 && !opts->dry_run && rep.created + rep.updated > 0) {
+    if (rc == 0 && !opts->dry_run && !opts->no_related && rep.created + rep.updated > 0) {
         /* Related lists and duplicate marks (related.h); a failure leaves them stale for
          * the next refresh, the import stands. */
         struct kb_diag rdg;
