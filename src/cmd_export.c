@@ -125,9 +125,9 @@ int cmd_export(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     const char *format = argv[1];
-    bool ninjs = false;
-    if (strcmp(format, "jsonl") != 0) {
-        cmd_error("export", format, "unknown format (this build exports: jsonl)");
+    bool ninjs = strcmp(format, "ninjs") == 0;
+    if (!ninjs && strcmp(format, "jsonl") != 0) {
+        cmd_error("export", format, "unknown format (this build exports: jsonl, ninjs)");
         return EXIT_USAGE;
     }
     if (cmd_wants_help(argc - 1, argv + 1)) {
@@ -201,7 +201,8 @@ int cmd_export(int argc, char **argv)
     struct kb_export_report rep;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = kb_engine_export_jsonl(s, sink_write, k, &opts, &rep, &d);
+    int rc = ninjs ? kb_engine_export_ninjs(s, sink_write, k, &opts, &rep, &d)
+                   : kb_engine_export_jsonl(s, sink_write, k, &opts, &rep, &d);
     if (rc == 0 && k->c != C_NONE)
         rc = sink_pump(k, "", 0, true, &d);
     if (k->c == C_GZIP)

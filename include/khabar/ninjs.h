@@ -31,6 +31,10 @@
 #include "khabar/err.h"
 #include "khabar/json.h"
 
+/* A site path ("/media/x.jpg") written as a URI when the site has no base URL:
+ * "khabar:/media/x.jpg".  The reader turns such an href back into the path. */
+#define KB_NINJS_PATH_SCHEME "khabar:"
+
 /* Largest file read (bytes). */
 #define KB_NINJS_MAX_FILE ((size_t)64 << 20)
 
@@ -88,10 +92,12 @@ void kb_ninjs_file_release(struct kb_ninjs_file *f);
 /* What ninjs carries beside the article's product.md fields, for writing. */
 struct kb_ninjs_meta {
     const char *uri;     /* required */
-    const char *version; /* required: the item's version */
+    const char *version; /* the item's version; NULL: none written */
     int64_t versioncreated, firstcreated;
     int versioncreated_offset, firstcreated_offset;
-    bool trashed;        /* canceled */
+    bool trashed;      /* canceled */
+    int64_t embargoed; /* 0: a scheduled article's publication time, else none */
+    int embargoed_offset;
     const char *located; /* may be NULL */
 };
 

@@ -44,6 +44,7 @@ struct run {
     const struct kb_import_opts *opts;
     struct kb_import_report *rep;
     int64_t now;
+    char *base; /* site.base_url without a trailing '/', NULL when unset */
 };
 
 static void note(struct kb_import_skip *list, size_t *nlist, size_t *total, const char *reason,
@@ -279,6 +280,10 @@ static int one_item(struct run *r, struct kb_ninjs_item *it, unsigned long where
         skip(r, "not a text item (picture, video, ...)", where);
         return 0;
     }
+    char *src = it->a.image.src;
+    size_t nb = r->base ? strlen(r->base) : 0;
+    if (src && nb && strncmp(src, r->base, nb) == 0 && src[nb] == '/')
+        memmove(src, src + nb, strlen(src + nb) + 1); /* our own site's photo: its path */
     if (it->tags_dropped)
         warn(r, "subjects not kept as tags (over 50, or over 100 bytes)", where);
     int64_t existing = 0;
@@ -396,8 +401,20 @@ int kb_engine_import_ninjs(struct kb_store *s, const char *const *files, size_t 
     int rc = kb_store_section_list(s, &before, &nbefore, d);
     kb_sections_free(before, nbefore);
     if (rc == 0)
+        rc = kb_store_setting_get(s, "site.base_url", &r.base, d);
+    if (r.base) {
+        size_t n = strlen(r.base);
+        while (n && r.base[n - 1] == '/')
+            r.base[--n] = '\0';
+        if (n == 0) {
+            free(r.base);
+            r.base = NULL;
+        }
+    }
+    if (rc == 0)
         rc = kb_store_begin(s, d);
     if (rc) {
+        free(r.base);
         if (report)
             *report = rep;
         return rc;
@@ -429,6 +446,7 @@ int kb_engine_import_ninjs(struct kb_store *s, const char *const *files, size_t 
             /* stale until `khabar reindex`: the import stands */
         }
     }
+    free(r.base);
     if (report)
         *report = rep;
     return rc;

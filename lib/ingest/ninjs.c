@@ -339,17 +339,25 @@ static int bodies(const json_t *obj, struct kb_ninjs_item *it, struct kb_diag *d
     }
     if (!v)
         return 0;
-    struct kb_buf out;
+    /* Text becomes paragraphs first; both then go through the sanitizer, so what is stored
+     * is the sanitizer's fixed point and an export of it reads back the same. */
+    struct kb_buf out, para;
     kb_buf_init(&out, KB_MAX_BODY + 1);
-    if (is_html(ct)) {
-        struct kb_diag why;
-        kb_diag_clear(&why);
-        rc = kb_html_sanitize(v, strlen(v), &out, &why);
-        if (rc)
-            rc = kb_diag_set(d, rc, "bodies", "%s", why.msg[0] ? why.msg : "cannot be sanitized");
-    } else {
-        text_paragraphs(&out, v);
-    }
+    kb_buf_init(&para, KB_SANITIZE_MAX_INPUT);
+    if (!is_html(ct))
+        text_paragraphs(&para, v);
+    const char *html = is_html(ct) ? v : kb_buf_cstr(&para);
+    size_t hn = is_html(ct) ? strlen(v) : para.n;
+    struct kb_diag why;
+    kb_diag_clear(&why);
+    if (kb_buf_err(&para))
+        rc = KB_ETOOBIG;
+    else
+        rc = kb_html_sanitize(html, hn, &out, &why);
+    kb_buf_release(&para);
+    if (rc)
+        rc = kb_diag_set(d, rc, "bodies", "%s",
+                         why.msg[0] ? why.msg : "is longer than the limit of the sanitizer");
     if (rc == 0 && kb_buf_err(&out))
         rc = kb_diag_set(d, KB_ETOOBIG, "bodies", "is longer than the limit of %zu bytes",
                          (size_t)KB_MAX_BODY);
@@ -561,6 +569,9 @@ static int image(const json_t *obj, struct kb_ninjs_item *it, struct kb_diag *d)
         const json_t *u = json_object_get(pic, "uri");
         href = json_is_string(u) ? json_string_value(u) : NULL;
     }
+    size_t scheme = strlen(KB_NINJS_PATH_SCHEME);
+    if (href && strncmp(href, KB_NINJS_PATH_SCHEME, scheme) == 0 && href[scheme] == '/')
+        href += scheme; /* our own export's site path */
     if (src_ok(href) && strlen(href) <= KB_MAX_IMAGE_SRC)
         kb_set_str(&im->src, href);
     static const char *const hroles[] = {"main", NULL};
@@ -848,7 +859,9 @@ void kb_ninjs_write(const struct kb_article *a, const struct kb_ninjs_meta *m, s
     w_str(j, "version", m->version);
     w_time(j, "firstcreated", m->firstcreated, m->firstcreated_offset);
     w_time(j, "versioncreated", m->versioncreated, m->versioncreated_offset);
-    if (a->status == KB_STATUS_SCHEDULED && !m->trashed)
+    if (m->embargoed)
+        w_time(j, "embargoed", m->embargoed, m->embargoed_offset);
+    else if (a->status == KB_STATUS_SCHEDULED && !m->trashed)
         w_time(j, "embargoed", a->published, a->published_offset);
     w_str(j, "pubstatus",
           m->trashed                                                             ? "canceled"
