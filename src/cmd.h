@@ -39,5 +39,7 @@ int cmd_token(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 /* `import ninjs ...` (cmd_ninjs.c), argv[0] "ninjs". */
 int cmd_import_ninjs(int argc, char **argv);
+/* `import html ...` (cmd_import_html.c), argv[0] "html". */
+int cmd_import_html(int argc, char **argv);
 
 #endif
