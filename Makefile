@@ -6,7 +6,7 @@ ASAN := build-asan
 FUZZ := build-fuzz
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo check test unit e2e browser asan bench bench-search bench-related fuzz format clean
+.PHONY: all build deps demo check test unit e2e browser asan bench bench-search bench-related bench-extract fuzz format clean
 
 all: build
 
@@ -59,6 +59,11 @@ bench-search: build
 # Related lists and near-duplicates on ANT: time, same-category share, examples (bench/related.sh).
 bench-related: build
 	bench/related.sh
+
+# HTML article extraction against ../shared/data/html ground truth: headline, date, body
+# token F1 per set and language, pages/s (bench/extract.sh, docs/extract.md).
+bench-extract: build
+	bench/extract.sh
 
 fuzz:
 	cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DKB_LIBFUZZER=ON >/dev/null
