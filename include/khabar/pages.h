@@ -72,8 +72,8 @@ void kb_page_init(struct kb_page *p);
 void kb_page_release(struct kb_page *p);
 
 /* The home page, list page `page` (1-based) of every live article, newest first, led on
- * page 1 by the newest live article with a photo (kept out of the paged list on every
- * page; without one, page 1's first item leads).  Pages past the last one are 404 (page 1
+ * page 1 by the newest live article with a photo, which takes page 1's first place and is
+ * kept out of the rest of the list (without one, page 1's first item leads).  Pages past the last one are 404 (page 1
  * always exists, saying so when there is nothing). */
 KB_MUST_CHECK int kb_pages_home(struct kb_store *s, const struct kb_site *site, size_t page,
                                 int64_t now, struct kb_page *out, struct kb_diag *d);

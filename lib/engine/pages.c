@@ -204,7 +204,8 @@ void kb_pages_error(const struct kb_site *site, int status, const char *message,
 
 /* A list page: `l` says what it is (kind, section, names), `base` which articles (section,
  * tag or author filter).  Home and section pages lead with the newest live article that
- * has a photo, kept out of the paged list on every page so pages stay stable; tag and
+ * has a photo: it is page 1's first article (so every page still holds page_size) and is
+ * kept out of the rest of the list on every page, so the pages stay stable; tag and
  * author pages lead with their first item.  404 past the last page, and for a tag or
  * author with no live article at all. */
 static int list_page(struct kb_store *s, const struct kb_site *site, struct kb_list_page *l,
@@ -231,8 +232,11 @@ static int list_page(struct kb_store *s, const struct kb_site *site, struct kb_l
         if (rc == 0 && nlead)
             q.exclude_id = lead[0].id;
     }
-    q.offset = (page - 1) * size;
-    q.limit = size;
+    /* The lead takes page 1's first place: page 1 lists size - 1 more, page k the
+     * size articles after the (k - 1) * size - 1 before it. */
+    size_t skip = nlead ? 1 : 0;
+    q.offset = page == 1 ? 0 : (page - 1) * size - skip;
+    q.limit = page == 1 ? size - skip : size;
     if (rc == 0)
         rc = kb_store_article_list(s, &q, &items, &n, &total, d);
     if (rc) {
@@ -255,12 +259,11 @@ static int list_page(struct kb_store *s, const struct kb_site *site, struct kb_l
     l->items = items;
     l->n = n;
     l->page = page;
-    l->total = total;
+    l->total = total + skip;
     struct kb_buf b;
     kb_buf_init(&b, KB_PAGES_MAX_BODY);
     kb_render_list_page(&b, site, l);
     int64_t lm = max_updated(max_updated(0, lead, nlead), items, n);
-    l->name = l->kind == KB_LIST_AUTHOR ? NULL : l->name; /* it pointed into items */
     if (lead)
         kb_articles_free(lead, nlead);
     kb_articles_free(items, n);
@@ -319,7 +322,7 @@ static int load_translations(struct kb_store *s, struct kb_article *a, int64_t n
     int rc = kb_store_translations_get(s, a->id, true, now, &a->translations, &a->ntranslations, d);
     if (rc == KB_EINVAL) /* a backend without them */
         return 0;
-    a->translations_set = rc == 0;
+    a->translations_set = rc == 0 && a->ntranslations > 0; /* JSON: only when there are */
     return rc;
 }
 

@@ -259,7 +259,7 @@ describe('the public site', { concurrency: false }, () => {
     );
   });
 
-  test('home page: newest first, 20 a page, with pagination', async (t) => {
+  test('home page: the lead story (newest with a photo), then newest first, 20 a page, with pagination', async (t) => {
     if (skipWithoutShared(t)) return;
     const total = NGEN + 1;
     const p1 = await getText(srv.url('/'));
@@ -282,8 +282,14 @@ describe('the public site', { concurrency: false }, () => {
     const urls = [...cards1, ...cards2];
     assert.deepEqual(new Set(urls), new Set(all.map((a) => a.url)), 'the two pages list every article once');
     assert.equal(new Set(urls).size, total);
-    assertNewestFirst(urls.map((u) => isoTime(byUrl.get(u).published)), 'home');
-    assert.equal(urls.at(-1), ref.url, 'the reference article (the oldest) is last');
+    // The reference article is the only one with a photo: it leads page 1, large, though
+    // it is the oldest; every other article follows newest first.
+    const lead = qs(d1, 'main article.card.lead h2 a[href]');
+    assert.equal(attr(lead, 'href'), ref.url, 'the lead story is the newest article with a photo');
+    assert.ok(qs(qs(d1, 'main article.card.lead'), 'img'), 'the lead story shows its photo');
+    assert.equal(urls[0], ref.url, 'the lead comes first');
+    assert.equal(qs(d2, 'main article.card.lead'), null, 'page 2 has no lead');
+    assertNewestFirst(urls.slice(1).map((u) => isoTime(byUrl.get(u).published)), 'home after the lead');
     const p3 = await getText(srv.url('/?page=3'));
     assert.equal(p3.status, 404, 'a page past the end is 404');
   });
@@ -295,9 +301,9 @@ describe('the public site', { concurrency: false }, () => {
     const doc = parseHtml(res.text);
     assert.equal(text(qs(doc, 'main h1')), 'سياسة', 'the section page is titled with the section name');
     const urls = qsa(doc, 'main article.card h2 a[href]').map((a) => attr(a, 'href'));
-    const expected = all.filter((a) => a.section.slug === 'politics').map((a) => a.url);
-    assert.equal(expected.length, 1 + NGEN / 2);
-    assert.deepEqual(urls, expected, 'exactly the politics articles, newest first');
+    const expected = all.filter((a) => a.section.slug === 'politics' && a.id !== ref.id).map((a) => a.url);
+    assert.equal(expected.length, NGEN / 2);
+    assert.deepEqual(urls, [ref.url, ...expected], 'the lead (the one with a photo), then the politics articles, newest first');
     const other = all.find((a) => a.section.slug !== 'politics');
     const res2 = await getText(srv.url(`/${other.section.slug}/`));
     assert.equal(res2.status, 200, `the other section /${other.section.slug}/`);
@@ -438,8 +444,8 @@ describe('the public site', { concurrency: false }, () => {
     const seen = await pollUntil(async () => (await getText(srv.url('/'))).text.includes(headline), { limitMs: 5000 });
     assert.ok(seen, 'the new headline appears on / within 5 s');
     const doc = parseHtml((await getText(srv.url('/'))).text);
-    const first = qs(doc, 'main article.card h2 a');
-    assert.equal(text(first), headline, 'and it is first (the newest)');
+    const first = qs(doc, 'main section.cards article.card h2 a');
+    assert.equal(text(first), headline, 'and it is first after the lead story (the newest)');
   });
 
   test('the server stops cleanly on SIGTERM', async (t) => {
