@@ -13,6 +13,7 @@
 #include <string.h>
 #include "khabar/feeds.h"
 #include "khabar/json.h"
+#include "khabar/media.h"
 #include "khabar/render.h"
 #include "render_int.h"
 
@@ -22,6 +23,14 @@
 #define IMG_HINT_W 1200
 #define IMG_HINT_H 675
 
+/* An uploaded photo's variant (media.h: the page's 1280-wide copy, the 1200x630 social card)
+ * in `b`, else `src` itself (a photo from elsewhere has no variants). */
+static const char *variant(struct kb_buf *b, const char *src, enum kb_media_variant v)
+{
+    kb_buf_reset(b);
+    return kb_media_variant_src(b, src, v) && !kb_buf_err(b) ? kb_buf_cstr(b) : src;
+}
+
 static void figure(struct kb_buf *out, const struct kb_site *site, const struct kb_article *a)
 {
     const struct kb_image *im = &a->image;
@@ -29,7 +38,10 @@ static void figure(struct kb_buf *out, const struct kb_site *site, const struct 
         return; /* a caption without a photo says nothing: no figure at all */
     const struct kb_render_ui *ui = kb_render_ui_for(site);
     kb_buf_adds(out, "<figure>\n<img src=\"");
-    kb_buf_adds_html(out, im->src);
+    struct kb_buf vb;
+    kb_buf_init(&vb, 256);
+    kb_buf_adds_html(out, variant(&vb, im->src, KB_MEDIA_PAGE));
+    kb_buf_release(&vb);
     kb_buf_adds(out, "\" alt=\"");
     kb_buf_adds_html(out, kb_render_alt(a));
     kb_buf_addf(out, "\" width=\"%d\" height=\"%d\" loading=\"eager\" fetchpriority=\"high\">\n",
@@ -194,7 +206,10 @@ static void news_article(struct kb_json *j, struct kb_buf *tmp, const struct kb_
     if (kb_render_src_ok(a->image.src)) {
         kb_json_key(j, "image");
         kb_json_arr(j);
-        json_abs(j, tmp, site, a->image.src);
+        struct kb_buf vb;
+        kb_buf_init(&vb, 256);
+        json_abs(j, tmp, site, variant(&vb, a->image.src, KB_MEDIA_SOCIAL));
+        kb_buf_release(&vb);
         kb_json_end(j);
     }
     int64_t pub = a->published ? a->published : a->updated;
@@ -368,7 +383,10 @@ void kb_render_article_head(struct kb_buf *out, const struct kb_site *site,
         meta_prop(out, "name", "twitter:description", a->lede);
     if (image) {
         kb_buf_adds(out, "<meta name=\"twitter:image\" content=\"");
-        kb_render_abs_html(out, site, a->image.src);
+        struct kb_buf vb;
+        kb_buf_init(&vb, 256);
+        kb_render_abs_html(out, site, variant(&vb, a->image.src, KB_MEDIA_SOCIAL));
+        kb_buf_release(&vb);
         kb_buf_adds(out, "\">\n");
         meta_prop(out, "name", "twitter:image:alt", kb_render_alt(a));
     }
@@ -402,6 +420,8 @@ void kb_render_article(struct kb_buf *out, const struct kb_site *site, const str
         crumbs[ncrumbs++] = (struct kb_crumb){section_name(a), kb_buf_cstr(&sec)};
     crumbs[ncrumbs++] = (struct kb_crumb){a->headline ? a->headline : "", kb_buf_cstr(&path)};
 
+    struct kb_buf social;
+    kb_buf_init(&social, 256);
     struct kb_render_meta m = {
         .title = a->headline,
         .description = a->lede,
@@ -409,13 +429,14 @@ void kb_render_article(struct kb_buf *out, const struct kb_site *site, const str
         .current_section = a->section.slug,
         .body_class = "page-article",
         .og_type = "article",
-        .og_image = a->image.src,
+        .og_image = variant(&social, a->image.src, KB_MEDIA_SOCIAL),
         .robots = a->status == KB_STATUS_PUBLISHED ? KB_ROBOTS_INDEX : KB_ROBOTS_NOINDEX,
         .article = a,
         .crumbs = kb_buf_err(&path) ? NULL : crumbs,
         .ncrumbs = kb_buf_err(&path) ? 0 : ncrumbs,
     };
     kb_render_page_begin(out, site, &m);
+    kb_buf_release(&social);
     kb_render_crumbs(out, site, m.crumbs, m.ncrumbs);
     kb_buf_release(&path);
     kb_buf_release(&sec);
