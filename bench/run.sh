@@ -15,7 +15,8 @@
 # bench/out/ (git-ignored).
 #
 # Knobs: KB_BENCH_ARTICLES (30000), KB_BENCH_DURATION (10s), KB_BENCH_ROUNDS (3),
-# KB_BENCH_CONNECTIONS (64), KB_BENCH_KEEP=1 keeps the temp dir.
+# KB_BENCH_CONNECTIONS (64), KB_BENCH_KEEP=1 keeps the temp dir; KB_BENCH_WXR_MB (1024; 0 skips
+# the WordPress import's memory check, bench/wxr-1g.sh).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -299,5 +300,11 @@ if [ -s "$work/problems" ]; then
   sed 's/^/  /' "$work/problems"
 fi
 say "load average now: $(cut -d' ' -f1-3 /proc/loadavg) — figures move ±40% on a shared 2-core machine; compare the ratios."
+say ""
+# A 1 GB WordPress export: the importer's peak memory beside a 10 MB one (bench/wxr-1g.sh;
+# KB_BENCH_WXR_MB=0 leaves it out).
+if [ "${KB_BENCH_WXR_MB:-1024}" != 0 ]; then
+  KHABAR_BIN=$bin "$repo/bench/wxr-1g.sh" || say "bench: bench/wxr-1g.sh could not run"
+fi
 say "(kept in ${log#"$repo"/})"
 exit 0
