@@ -293,8 +293,9 @@ enum elflag {
 struct el {
     const GumboNode *node;
     int parent;
-    int last; /* the last descendant's id */
-    unsigned flags;
+    int last;         /* the last descendant's id */
+    unsigned own;     /* the element's own flags */
+    unsigned flags;   /* own + inherited, after resolve_flags */
     double good, bad; /* of the subtree, after the sums */
 };
 
@@ -304,7 +305,8 @@ struct blk {
     enum bkind kind;
     int owner;                 /* element id of the p/h/li, or the container of an anonymous run */
     int list;                  /* the nearest ul/ol element id, or -1 */
-    unsigned flags;            /* the owner's inherited flags */
+    int src;                   /* the element the block's first text is in */
+    unsigned flags;            /* src's flags (resolve_flags) */
     size_t text_off, text_len; /* in page.text */
     size_t html_off, html_len; /* in page.html */
     size_t chars, link_chars;
@@ -600,7 +602,9 @@ static unsigned own_flags(const GumboNode *n)
         c |= 2, f |= EL_POS;
     if (role && (ci_eq(role, "main") || ci_eq(role, "article")))
         c |= 2;
-    if ((c & 1) && !(c & 2))
+    bool top = t == GUMBO_TAG_HTML || t == GUMBO_TAG_BODY || t == GUMBO_TAG_MAIN ||
+               t == GUMBO_TAG_ARTICLE; /* class names there describe the page, not a part */
+    if ((c & 1) && !(c & 2) && !top)
         f |= EL_NEG;
     if (c & 2)
         f |= EL_POS;
@@ -894,18 +898,18 @@ struct cur {
     size_t link_depth;
 };
 
-static void el_push(struct page *pg, const GumboNode *n, int parent, unsigned flags)
+static void el_push(struct page *pg, const GumboNode *n, int parent, unsigned flags, unsigned own)
 {
     if (pg->nels == pg->cap_els) {
         pg->cap_els = pg->cap_els ? pg->cap_els * 2 : 256;
         pg->els = kb_realloc(pg->els, sizeof(*pg->els) * pg->cap_els);
     }
     pg->els[pg->nels] =
-        (struct el){.node = n, .parent = parent, .last = (int)pg->nels, .flags = flags};
+        (struct el){.node = n, .parent = parent, .last = (int)pg->nels, .flags = flags, .own = own};
     pg->nels++;
 }
 
-static int blk_open(struct page *pg, enum bkind kind, int owner, int list, unsigned flags)
+static int blk_open(struct page *pg, enum bkind kind, int owner, int list, int src)
 {
     if (pg->nblks == pg->cap_blks) {
         pg->cap_blks = pg->cap_blks ? pg->cap_blks * 2 : 128;
@@ -914,7 +918,7 @@ static int blk_open(struct page *pg, enum bkind kind, int owner, int list, unsig
     pg->blks[pg->nblks] = (struct blk){.kind = kind,
                                        .owner = owner,
                                        .list = list,
-                                       .flags = flags,
+                                       .src = src,
                                        .text_off = pg->text.n,
                                        .html_off = pg->html.n};
     return (int)pg->nblks++;
@@ -956,7 +960,7 @@ static size_t count_chars(const char *s, size_t n)
 }
 
 static void add_text(struct page *pg, struct cur *c, const char *s, int container, int list,
-                     unsigned flags)
+                     int src)
 {
     if (c->blk < 0) {
         bool blank = true;
@@ -965,7 +969,7 @@ static void add_text(struct page *pg, struct cur *c, const char *s, int containe
                 blank = false;
         if (blank)
             return;
-        c->blk = blk_open(pg, BK_P, container, list, flags);
+        c->blk = blk_open(pg, BK_P, container, list, src);
         pg->blks[c->blk].anon = true;
         c->sp = true;
     }
@@ -1018,7 +1022,8 @@ static void walk(struct page *pg, const GumboNode *root)
             n->type == GUMBO_NODE_WHITESPACE) {
             struct frame *parent = &st[depth - 2];
             if (!(parent->flags & EL_SKIP))
-                add_text(pg, &c, n->v.text.text, parent->container, parent->list, parent->flags);
+                add_text(pg, &c, n->v.text.text, parent->container, parent->list,
+                         parent->id >= 0 ? parent->id : parent->container);
             depth--;
             continue;
         }
@@ -1040,10 +1045,11 @@ static void walk(struct page *pg, const GumboNode *root)
             unsigned inh = parent->flags & ~(unsigned)(EL_LIST | EL_OL);
             f->id = (int)pg->nels;
             note_element(pg, n, f->id, inh);
-            f->flags = inh | own_flags(n);
+            unsigned own = own_flags(n);
             if (skip_tag(tag) || hidden(n))
-                f->flags |= EL_SKIP;
-            el_push(pg, n, parent->id, f->flags);
+                own |= EL_SKIP;
+            f->flags = inh | own;
+            el_push(pg, n, parent->id, f->flags, own);
             f->container = block_level ? f->id : parent->container;
             f->list = (f->flags & EL_LIST) ? f->id : parent->list;
             if (f->flags & EL_SKIP) {
@@ -1051,7 +1057,7 @@ static void walk(struct page *pg, const GumboNode *root)
             } else if (block_level) {
                 blk_close(pg, &c);
                 if (text_block) {
-                    c.blk = blk_open(pg, kind, f->id, f->list, f->flags);
+                    c.blk = blk_open(pg, kind, f->id, f->list, f->id);
                     c.sp = true;
                 }
             } else if (tag == GUMBO_TAG_BR) {
@@ -1167,8 +1173,42 @@ static bool furniture(const char *s, size_t n)
     return false;
 }
 
+/* Boilerplate names are overruled for an element that holds most of the page's prose
+ * (a "sticky sidebar" wrapper around the article, a body class naming the ad network);
+ * then flags are inherited down the tree and each block takes its element's. */
+static void resolve_flags(struct page *pg)
+{
+    const unsigned inherit = EL_NEG | EL_EXCL | EL_SKIP | EL_FIGURE | EL_CAPTION;
+    double *prose = kb_calloc(pg->nels ? pg->nels : 1, sizeof(*prose));
+    double total = 0;
+    for (size_t i = 0; i < pg->nblks; i++) {
+        const struct blk *b = &pg->blks[i];
+        if (b->src < 0 || b->chars < 20)
+            continue;
+        double v = (double)b->chars - (double)b->link_chars;
+        prose[b->src] += v;
+        total += v;
+    }
+    for (size_t i = pg->nels; i-- > 0;)
+        if (pg->els[i].parent >= 0)
+            prose[pg->els[i].parent] += prose[i];
+    for (size_t i = 0; i < pg->nels; i++) {
+        struct el *e = &pg->els[i];
+        if ((e->own & EL_NEG) && !(e->own & EL_SKIP) && prose[i] > 0.5 * total)
+            e->own &= ~(unsigned)EL_NEG;
+        unsigned up = e->parent >= 0 ? pg->els[e->parent].flags & inherit : 0;
+        e->flags = e->own | up;
+    }
+    for (size_t i = 0; i < pg->nblks; i++) {
+        struct blk *b = &pg->blks[i];
+        b->flags = b->src >= 0 ? pg->els[b->src].flags : 0;
+    }
+    free(prose);
+}
+
 static void score_blocks(struct page *pg)
 {
+    resolve_flags(pg);
     for (size_t i = 0; i < pg->nblks; i++) {
         struct blk *b = &pg->blks[i];
         const char *s = pg->text.p + b->text_off;
