@@ -320,6 +320,12 @@ static int import_jsonl(int argc, char **argv)
            opts.dry_run ? "dry run, nothing written: " : "", rep.created, rep.updated,
            rep.unchanged, rep.skipped);
     print_reasons(stdout, &rep);
+    if (rep.nwarnings) { /* export records: an author this database does not have, ... */
+        printf("warnings:\n");
+        struct kb_import_report w = {.nreasons = rep.nwarnings};
+        memcpy(w.reasons, rep.warnings, sizeof(w.reasons));
+        print_reasons(stdout, &w);
+    }
     print_duplicates(&rep);
     if (!quiet) {
         size_t done = rep.created + rep.updated + rep.unchanged;
