@@ -102,6 +102,8 @@ struct kb_wxr_reader {
     const unsigned char *mem;
     size_t mem_n, mem_pos;
     uint64_t bytes_in, size;
+    uint64_t newlines; /* in the bytes read so far: the file's last line once at EOF */
+    bool eof;          /* the read callback reached the end of the input */
     enum prolog pstate;
     int pdashes;
     bool pq;          /* P_PI: the last byte was '?' */
@@ -114,6 +116,7 @@ struct kb_wxr_reader {
     int xml_level;
     /* document state */
     bool seen_root, seen_channel, done;
+    bool root_closed; /* </rss> was read: what follows is extra, not a cut-off file */
     char version[16];
     bool version_seen;
     enum kb_wxr_kind open; /* entry being read, KB_WXR_END when none */
@@ -203,6 +206,10 @@ static int io_read(void *ctx, char *buf, int len)
         return -1;
     }
     r->bytes_in += got;
+    if (got == 0)
+        r->eof = true;
+    for (const char *p = buf, *end = buf + got; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        r->newlines++;
     return (int)got;
 }
 
@@ -248,13 +255,15 @@ static void reset_doc(struct kb_wxr_reader *r)
     r->pq = false;
     r->refused_dtd = false;
     r->bytes_in = 0;
+    r->newlines = 0;
+    r->eof = false;
     r->mem_pos = 0;
     r->failed = false;
     kb_diag_clear(&r->err);
     r->xml_msg[0] = '\0';
     r->xml_line = 0;
     r->xml_level = 0;
-    r->seen_root = r->seen_channel = r->done = false;
+    r->seen_root = r->seen_channel = r->done = r->root_closed = false;
     r->version[0] = '\0';
     r->version_seen = false;
     r->open = KB_WXR_END;
@@ -731,8 +740,18 @@ static int xml_error(struct kb_wxr_reader *r, struct kb_diag *d)
                     "have none, and it is where entities that expand without bound are declared");
     if (r->bytes_in == 0 && (r->fd >= 0 || r->mem_n == 0))
         return fail(r, d, 1, "not a WordPress export: the file is empty");
-    char msg[240];
-    snprintf(msg, sizeof(msg), "malformed XML: %s", r->xml_msg[0] ? r->xml_msg : "parse error");
+    /* A file that stops inside the export (the error is on its last line and </rss> was
+     * never read): libxml2's reader then says "extra content at the end of the document"
+     * or whatever the cut left; say what a user can act on.  msg is cut to the diag's size
+     * by fail(). */
+    char msg[480];
+    bool cut = r->seen_root && !r->root_closed &&
+               ((r->eof && r->xml_line >= r->newlines) || strstr(r->xml_msg, "remature end"));
+    if (cut)
+        snprintf(msg, sizeof(msg), "the file ends before the export does (truncated?): %s",
+                 r->xml_msg);
+    else
+        snprintf(msg, sizeof(msg), "malformed XML: %s", r->xml_msg[0] ? r->xml_msg : "parse error");
     return fail(r, d, r->xml_line ? r->xml_line : cur_line(r), "%s", msg);
 }
 
@@ -775,6 +794,8 @@ int kb_wxr_next(struct kb_wxr_reader *r, struct kb_wxr_entry *e, struct kb_diag 
                 rc = on_end(r, depth, e, d);
             break;
         case XML_READER_TYPE_END_ELEMENT:
+            if (depth == 0)
+                r->root_closed = true;
             rc = on_end(r, depth, e, d);
             break;
         case XML_READER_TYPE_TEXT:
