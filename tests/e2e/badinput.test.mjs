@@ -14,7 +14,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import zlib from 'node:zlib';
 import {
+  REPO,
   dayAfterNewYear,
   dbFingerprint,
   getJson,
@@ -130,6 +132,66 @@ describe('refused imports change nothing', { concurrency: false }, () => {
     const first = ws.file('bad-first.txt', '');
     const second = ws.file('good-second.txt', makePageText({ headline: 'مقال ثان صالح', date: dayAfterNewYear(6), seed: 6 }));
     refused([first, second], first);
+  });
+});
+
+describe('WXR and JSONL: truncated files and invalid UTF-8 are refused, nothing written', { concurrency: false }, () => {
+  // Our own Arabic export (tests/fixtures/wxr/arabic-news.xml) and JSON lines of our own.
+  const WXR = fs.readFileSync(path.join(REPO, 'tests', 'fixtures', 'wxr', 'arabic-news.xml'));
+  const line = (o) => `${JSON.stringify(o)}\n`;
+  const JSONL = line({ headline: 'خبر أول', body_html: '<p>نص الخبر الأول</p>', section: 'سياسة', external_id: 'bad-1' })
+    + line({ headline: 'خبر ثان', body_html: '<p>نص الخبر الثاني</p>', section: 'سياسة', external_id: 'bad-2' });
+  let ws;
+  let seeded;
+  before(() => {
+    ws = tempWorkspace('khabar-bad-wxr-');
+    runOk(['import', 'wxr', '-q', ws.file('seed.xml', WXR)], { db: ws.db });
+    seeded = dbFingerprint(ws.db);
+  });
+  after(() => ws?.cleanup());
+
+  /** `khabar import FORMAT file` exits 1 with "khabar: import: FILE:LINE: <reason>", db as before. */
+  function refusedAt(format, name, bytes, reason, wantLine) {
+    const f = ws.file(name, bytes);
+    const r = run(['import', format, f], { db: ws.db });
+    assert.equal(r.status, 1, `exit status 1 (stderr: ${r.stderr})`);
+    const m = new RegExp(`^khabar: import: ${escapeRe(f)}:(\\d+): (.*)$`, 'm').exec(r.stderr);
+    assert.ok(m, `names the file and the line: ${r.stderr}`);
+    assert.match(m[2], reason);
+    if (wantLine) assert.equal(Number(m[1]), wantLine, r.stderr);
+    assert.match(r.stderr, /nothing was written/);
+    assert.doesNotMatch(r.stderr, /AddressSanitizer|runtime error|Segmentation/);
+    assert.equal(dbFingerprint(ws.db), seeded, 'the database is exactly as before');
+  }
+  const lines = (b) => b.toString('latin1').split('\n').length;
+
+  test('a WXR cut in the middle of an item names its last line', () => {
+    for (const at of [3000, 9000, 15000]) {
+      const cut = WXR.subarray(0, at);
+      refusedAt('wxr', `cut-${at}.xml`, cut, /the file ends before the export does \(truncated\?\)/, lines(cut));
+    }
+  });
+
+  test('a WXR cut inside an Arabic letter', () => {
+    const at = WXR.indexOf(Buffer.from('أقر المجلس')) + 1; // between the two bytes of أ
+    refusedAt('wxr', 'cut-letter.xml', WXR.subarray(0, at), /truncated|UTF-8/);
+  });
+
+  test('invalid UTF-8 in a WXR, in text and in CDATA, names its line', () => {
+    const title = WXR.indexOf(Buffer.from('<title>أخبار المدينة</title>')) + 7;
+    const bad1 = Buffer.concat([WXR.subarray(0, title), Buffer.from([0xff, 0xfe]), WXR.subarray(title)]);
+    refusedAt('wxr', 'bad-text.xml', bad1, /not proper UTF-8/, lines(WXR.subarray(0, title)));
+    const body = WXR.indexOf(Buffer.from('أقر المجلس'));
+    const bad2 = Buffer.concat([WXR.subarray(0, body), Buffer.from([0xc0, 0xaf]), WXR.subarray(body)]); // overlong '/'
+    refusedAt('wxr', 'bad-cdata.xml', bad2, /UTF-8/);
+  });
+
+  test('a JSONL file whose last line is cut, or holds invalid UTF-8, or a cut .gz', () => {
+    refusedAt('jsonl', 'cut.jsonl', Buffer.from(JSONL.slice(0, JSONL.length - 20)), /invalid JSON/, 2);
+    const bad = Buffer.concat([Buffer.from(JSONL), Buffer.from('{"headline":"\xd8\xb9'), Buffer.from([0xff]), Buffer.from('","body_html":"<p>x</p>","section":"سياسة"}\n')]);
+    refusedAt('jsonl', 'bad.jsonl', bad, /invalid UTF-8/, 3);
+    const gz = zlib.gzipSync(Buffer.from(JSONL.repeat(50)));
+    refusedAt('jsonl', 'cut.jsonl.gz', gz.subarray(0, gz.length - 30), /\.gz stream is truncated/);
   });
 });
 
