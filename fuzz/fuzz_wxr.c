@@ -7,12 +7,15 @@
  * Invariants checked: the reader ends (0) or fails with KB_EINVAL naming a line and a
  * reason, and stays failed; every string of an entry is valid UTF-8; an item that maps to
  * an article has a valid-UTF-8 headline and body, a decoded slug that is valid UTF-8, and
- * passes kb_article_validate once given a section (or fails it naming a field).  A
- * violated invariant aborts, which the replayer and libFuzzer report.
+ * passes kb_article_validate once given a section (or fails it naming a field); the
+ * shortcode scan names only [a-z][a-z0-9_-]* shortcodes; a link's redirect path, when it
+ * has one, is valid UTF-8, starts with '/' and is not "/".  A violated invariant aborts,
+ * which the replayer and libFuzzer report.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "khabar/store.h"
 #include "khabar/utf8.h"
 #include "khabar/wxr.h"
 
@@ -22,6 +25,27 @@ static void check_str(const char *s)
 {
     if (!s || !kb_utf8_valid(s, strlen(s)))
         abort();
+}
+
+static void check_shortcode(void *ctx, const char *name, enum kb_wxr_sc what)
+{
+    (void)ctx;
+    if (!name[0] || name[0] < 'a' || name[0] > 'z' || strlen(name) > 40 || what > KB_WXR_SC_UNKNOWN)
+        abort();
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-'))
+            abort();
+}
+
+static void check_link(const char *link)
+{
+    struct kb_buf b;
+    kb_buf_init(&b, 0);
+    if (kb_redirect_path(link, &b, NULL) == 0 &&
+        (b.n < 2 || b.p[0] != '/' || !kb_utf8_valid(b.p, b.n) || b.p[b.n - 1] == '/'))
+        abort();
+    kb_buf_release(&b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -40,6 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         check_str(e.item.title);
         check_str(e.item.content);
+        kb_wxr_shortcodes(e.item.content, check_shortcode, NULL);
+        check_link(e.item.link);
         struct kb_article a;
         kb_article_init(&a);
         kb_diag_clear(&d);
