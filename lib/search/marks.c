@@ -140,6 +140,7 @@ struct collect {
     bool any;
     uint32_t stop_at; /* stop at the first token at this position */
     bool more;        /* stopped: there are tokens at stop_at or later */
+    uint32_t base;    /* byte offset of the analyzed text in the caller's */
 };
 
 /* Positions as FTS5 counts them (fts5.c's on_term, memindex.c's on_doc_term). */
@@ -163,8 +164,8 @@ static int on_tok(void *ctx, int flags, const char *s, size_t n, size_t start, s
     }
     struct tok *t = &c->v[c->n++];
     t->pos = p;
-    t->start = (uint32_t)start;
-    t->end = (uint32_t)end;
+    t->start = c->base + (uint32_t)start;
+    t->end = c->base + (uint32_t)end;
     t->term = (uint32_t)c->terms.n;
     t->tlen = (uint32_t)n;
     if (c->keep_terms)
@@ -172,15 +173,26 @@ static int on_tok(void *ctx, int flags, const char *s, size_t n, size_t start, s
     return 0;
 }
 
-static void collect(struct collect *c, const char *text, size_t n, bool keep_terms,
-                    uint32_t stop_at)
+/* Analyze text[from_byte, n), where position from_pos starts (a checkpoint: 0, 0 for the
+ * whole text). */
+static void collect_from(struct collect *c, const char *text, size_t n, bool keep_terms,
+                         uint32_t stop_at, uint32_t from_pos, uint32_t from_byte)
 {
     memset(c, 0, sizeof(*c));
     kb_buf_init(&c->terms, keep_terms ? 4 * n + 64 : 16);
     c->keep_terms = keep_terms;
     c->stop_at = stop_at;
-    if (n && n <= (size_t)INT32_MAX)
-        (void)kb_analyze(text, n, KB_ANALYZE_INDEX, on_tok, c);
+    c->pos = from_pos;
+    c->any = from_pos > 0;
+    c->base = from_byte;
+    if (n > from_byte && n <= (size_t)INT32_MAX)
+        (void)kb_analyze(text + from_byte, n - from_byte, KB_ANALYZE_INDEX, on_tok, c);
+}
+
+static void collect(struct collect *c, const char *text, size_t n, bool keep_terms,
+                    uint32_t stop_at)
+{
+    collect_from(c, text, n, keep_terms, stop_at, 0, 0);
 }
 
 static void collect_release(struct collect *c)
@@ -322,7 +334,7 @@ void kb_marks_highlight(struct kb_buf *out, const char *text, size_t n, const st
 }
 
 void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const struct kb_span *s,
-                      size_t ns, uint32_t tokens)
+                      size_t ns, uint32_t tokens, const uint32_t *ck, size_t nck)
 {
     if (!n || n > (size_t)INT32_MAX || tokens == 0)
         return;
@@ -355,17 +367,29 @@ void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const stru
                                                            : bfirst;
     }
     uint32_t we = ws + tokens;
-    struct collect c;
-    collect(&c, text, n, false, we);
-    if (c.n == 0) {
-        collect_release(&c);
-        return;
+    /* resume at the last checkpoint before the window (or from the start) */
+    size_t k = ws / KB_MARKS_CHECKPOINT;
+    uint32_t cpos = 0, cbyte = 0;
+    if (k && ck && k - 1 < nck && ck[k - 1] < n) {
+        cpos = (uint32_t)k * KB_MARKS_CHECKPOINT;
+        cbyte = ck[k - 1];
     }
-    uint32_t last = c.v[c.n - 1].pos;
-    if (!c.more && last + 1 < we) { /* the text ends inside the window: pull it back */
+    struct collect c;
+    collect_from(&c, text, n, false, we, cpos, cbyte);
+    uint32_t last = c.n ? c.v[c.n - 1].pos : 0;
+    if (c.n && !c.more && last + 1 < we) { /* the text ends inside the window: pull it back */
         uint32_t short_by = we - (last + 1);
         ws = ws > short_by ? ws - short_by : 0;
         we = last + 1;
+        if (ws < cpos) { /* before the checkpoint: from the start then */
+            collect_release(&c);
+            cpos = 0;
+            collect(&c, text, n, false, we);
+        }
+    }
+    if (c.n == 0) {
+        collect_release(&c);
+        return;
     }
     uint32_t *st = kb_malloc(we * sizeof(*st)), *en = kb_malloc(we * sizeof(*en));
     ranges(&c, we, st, en);

@@ -63,6 +63,10 @@ struct kb_search_index {
     size_t nslots;
     char *strs;
     size_t strn, strcap;
+    /* snippet checkpoints: ck[ck_at[3 * d + col] ..] the byte offsets of every
+     * KB_MARKS_CHECKPOINT-th position of column col of article d */
+    uint32_t *ck, *ck_at;
+    size_t nck, ckcap;
     size_t bytes;
     double build_ms;
 };
@@ -151,6 +155,7 @@ struct doc_terms {
     uint32_t col, pos; /* pos: tokens counted in this column so far */
     bool any;          /* a token was emitted in this column (fts5.c's on_term) */
     uint32_t len;
+    size_t doc;
 };
 
 /* The same choices as fts5.c's on_term and FTS5's own position counting: a colocated
@@ -158,13 +163,21 @@ struct doc_terms {
 static int on_doc_term(void *ctx, int flags, const char *s, size_t n, size_t start, size_t end)
 {
     struct doc_terms *c = ctx;
-    (void)start;
     if (n == 0 || n > KB_SEARCH_MAX_TERM || end > (size_t)INT32_MAX)
         return 0;
     bool coloc = c->any && (flags & KB_TOKEN_COLOCATED);
     c->any = true;
-    if (!coloc || c->pos == 0)
+    if (!coloc || c->pos == 0) {
         c->pos++;
+        if (c->pos > 1 && (c->pos - 1) % KB_MARKS_CHECKPOINT == 0) {
+            struct kb_search_index *x = c->x;
+            if (x->nck == x->ckcap) {
+                x->ckcap = x->ckcap ? 2 * x->ckcap : 1 << 16;
+                x->ck = kb_realloc(x->ck, x->ckcap * sizeof(*x->ck));
+            }
+            x->ck[x->nck++] = (uint32_t)start;
+        }
+    }
     if (c->pos - 1 > POS_MASK)
         return 0;
     if (c->n == c->cap) {
@@ -187,6 +200,7 @@ static int cmp_occ(const void *a, const void *b)
 
 static void add_doc_text(struct doc_terms *c, uint32_t col, const char *s, size_t n)
 {
+    c->x->ck_at[c->doc * 3 + col] = (uint32_t)c->x->nck;
     c->col = col;
     c->pos = 0;
     c->any = false;
@@ -247,8 +261,8 @@ static uint32_t section_of(struct kb_search_index *x, const char *slug)
 
 static void shrink(struct kb_search_index *x)
 {
-    size_t bytes = x->ndocs * (2 * sizeof(int64_t) + 2 * sizeof(uint32_t) + 1) +
-                   x->nslots * sizeof(uint32_t) + x->strn;
+    size_t bytes = x->ndocs * (2 * sizeof(int64_t) + 5 * sizeof(uint32_t) + 1) +
+                   x->nslots * sizeof(uint32_t) + x->strn + x->nck * sizeof(uint32_t);
     for (size_t i = 0; i < x->nterms; i++) {
         struct term *t = &x->terms[i];
         t->doc = kb_realloc(t->doc, (t->n ? t->n : 1) * sizeof(*t->doc));
@@ -284,6 +298,7 @@ int kb_search_index_build_db(struct sqlite3 *db, struct kb_search_index **out, s
             x->len = kb_realloc(x->len, cap * sizeof(*x->len));
             x->section = kb_realloc(x->section, cap * sizeof(*x->section));
             x->live = kb_realloc(x->live, cap);
+            x->ck_at = kb_realloc(x->ck_at, (3 * cap + 1) * sizeof(*x->ck_at));
         }
         size_t i = x->ndocs++;
         x->id[i] = sqlite3_column_int64(st, 0);
@@ -293,6 +308,7 @@ int kb_search_index_build_db(struct sqlite3 *db, struct kb_search_index **out, s
         x->section[i] = section_of(x, (const char *)sqlite3_column_text(st, 3));
         c.n = 0;
         c.len = 0;
+        c.doc = i;
         for (int col = 0; col < 2; col++)
             add_doc_text(&c, (uint32_t)col, (const char *)sqlite3_column_text(st, 4 + col),
                          (size_t)sqlite3_column_bytes(st, 4 + col));
@@ -315,6 +331,9 @@ int kb_search_index_build_db(struct sqlite3 *db, struct kb_search_index **out, s
         return KB_EDB;
     }
     sqlite3_finalize(st);
+    if (!x->ck_at)
+        x->ck_at = kb_malloc(sizeof(*x->ck_at));
+    x->ck_at[3 * x->ndocs] = (uint32_t)x->nck;
     x->avgdl = x->ndocs ? (double)total / (double)x->ndocs : 0;
     shrink(x);
     x->build_ms = now_ms() - t0;
@@ -363,6 +382,8 @@ void kb_search_index_release(struct kb_search_index *x)
     free(x->len);
     free(x->section);
     free(x->live);
+    free(x->ck);
+    free(x->ck_at);
     free(x);
 }
 
@@ -646,11 +667,6 @@ int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search
             sift_down(&c, heap, nh, 0);
         }
     }
-    for (size_t i = 0; i < pl->np; i++) {
-        free(pl->p[i].doc);
-        free(pl->p[i].freq);
-    }
-    free(pl);
     /* heap → best first */
     size_t m = nh;
     while (m > 1) {
@@ -659,6 +675,11 @@ int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search
         heap[m - 1] = t;
         sift_down(&c, heap, --m, 0);
     }
+    for (size_t i = 0; i < pl->np; i++) {
+        free(pl->p[i].doc);
+        free(pl->p[i].freq);
+    }
+    free(pl);
     size_t from = rq->offset < nh ? rq->offset : nh;
     struct kb_search_ranked *r = kb_calloc(nh - from ? nh - from : 1, sizeof(*r));
     for (size_t i = from; i < nh; i++) {
@@ -742,6 +763,17 @@ bool kb_search_index_spans(const struct kb_search_index *x, int64_t id,
     *out = v;
     *n = nv;
     return true;
+}
+
+size_t kb_search_index_checkpoints(const struct kb_search_index *x, int64_t id, int col,
+                                   const uint32_t **out)
+{
+    uint32_t d;
+    if (col < 0 || col > 2 || !find_doc(x, id, &d))
+        return 0;
+    size_t from = x->ck_at[3 * d + (uint32_t)col], to = x->ck_at[3 * d + (uint32_t)col + 1];
+    *out = x->ck + from;
+    return to - from;
 }
 
 /* ---- the current index of a running server ------------------------------------------------ */

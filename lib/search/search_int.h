@@ -51,16 +51,24 @@ size_t kb_marks_spans(const struct kb_match_expr *e, const char *text, size_t n,
 /* The whole text with KB_SEARCH_MARK_OPEN/CLOSE around the spans (sorted by position). */
 void kb_marks_highlight(struct kb_buf *out, const char *text, size_t n, const struct kb_span *s,
                         size_t ns);
+/* Every KB_MARKS_CHECKPOINT-th position of a lede or body, the index keeps the byte offset
+ * where its token starts, so a snippet deep in a long text is analyzed from there. */
+#define KB_MARKS_CHECKPOINT 32
+
 /* A window of `tokens` tokens around the best group of spans (most distinct phrases, then
  * most instances, then earliest; the first tokens when there is none), cut at token
  * boundaries with KB_SEARCH_ELLIPSIS where text was left out, spans marked.  The text is
  * analyzed only up to the window's end. */
 void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const struct kb_span *s,
-                      size_t ns, uint32_t tokens);
+                      size_t ns, uint32_t tokens, const uint32_t *ck, size_t nck);
+/* (ck[i]: the byte offset of position (i + 1) * KB_MARKS_CHECKPOINT; NULL, 0 when unknown.) */
 
 /* The spans of the positive phrases in column `col` (0 headline, 1 lede, 2 body) of article
  * `id`, from the in-memory index (no analysis).  False when the index does not hold it. */
 bool kb_search_index_spans(const struct kb_search_index *x, int64_t id,
                            const struct kb_match_expr *e, int col, struct kb_span **out, size_t *n);
+/* The checkpoints of column `col` of article `id` (see KB_MARKS_CHECKPOINT); 0 when none. */
+size_t kb_search_index_checkpoints(const struct kb_search_index *x, int64_t id, int col,
+                                   const uint32_t **out);
 
 #endif

@@ -207,10 +207,15 @@ static int mark_hit2(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_reque
     size_t nb = spans_of(rq, e, h->id, 2, kb_buf_cstr(&body), body.n, &sb);
     size_t nl = spans_of(rq, e, h->id, 1, lede ? lede : "", nlede, &sl);
     kb_buf_init(&out, (size_t)1 << 30);
-    if (nb || (!nl && body.n))
-        kb_marks_snippet(&out, kb_buf_cstr(&body), body.n, sb, nb, SNIPPET_TOKENS);
+    const uint32_t *ck = NULL;
+    size_t nck = 0;
+    int col = nb || (!nl && body.n) ? 2 : 1;
+    if (rq->index)
+        nck = kb_search_index_checkpoints(rq->index, h->id, col, &ck);
+    if (col == 2)
+        kb_marks_snippet(&out, kb_buf_cstr(&body), body.n, sb, nb, SNIPPET_TOKENS, ck, nck);
     else
-        kb_marks_snippet(&out, lede ? lede : "", nlede, sl, nl, SNIPPET_TOKENS);
+        kb_marks_snippet(&out, lede ? lede : "", nlede, sl, nl, SNIPPET_TOKENS, ck, nck);
     free(sb);
     free(sl);
     free(h->snippet);

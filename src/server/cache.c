@@ -200,8 +200,9 @@ static struct MHD_Response *not_modified(struct srv_entry *e, enum srv_kind kind
     return r;
 }
 
-struct srv_entry *srv_entry_new(int status, enum srv_kind kind, const char *content_type,
-                                char *body, size_t len, int64_t last_modified, const char *location)
+static struct srv_entry *entry_new(int status, enum srv_kind kind, const char *content_type,
+                                   char *body, size_t len, int64_t last_modified,
+                                   const char *location, bool try_gzip)
 {
     struct srv_entry *e = kb_calloc(1, sizeof(*e));
     e->status = status;
@@ -211,7 +212,7 @@ struct srv_entry *srv_entry_new(int status, enum srv_kind kind, const char *cont
         len = 0;
     make_etag(e->etag, sizeof(e->etag), body ? body : "", len, "");
     char *gz = NULL;
-    if (status == 200 && len >= GZIP_MIN && compressible(content_type))
+    if (try_gzip && status == 200 && len >= GZIP_MIN && compressible(content_type))
         gz = gzip_body(body, len, &e->gzlen);
     if (gz) {
         make_etag(e->etag_gz, sizeof(e->etag_gz), body, len, "-gz");
@@ -223,6 +224,19 @@ struct srv_entry *srv_entry_new(int status, enum srv_kind kind, const char *cont
         e->resp_304 = not_modified(e, kind, e->etag, len);
     e->bytes = sizeof(*e) + len + e->gzlen + 1024; /* + headers, roughly */
     return e;
+}
+
+struct srv_entry *srv_entry_new(int status, enum srv_kind kind, const char *content_type,
+                                char *body, size_t len, int64_t last_modified, const char *location)
+{
+    return entry_new(status, kind, content_type, body, len, last_modified, location, true);
+}
+
+struct srv_entry *srv_entry_new_once(int status, enum srv_kind kind, const char *content_type,
+                                     char *body, size_t len, int64_t last_modified,
+                                     const char *location, bool gzip)
+{
+    return entry_new(status, kind, content_type, body, len, last_modified, location, gzip);
 }
 
 void srv_entry_header(struct srv_entry *e, const char *name, const char *value)

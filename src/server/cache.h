@@ -52,6 +52,11 @@ struct srv_want {
 struct srv_entry *srv_entry_new(int status, enum srv_kind kind, const char *content_type,
                                 char *body, size_t len, int64_t last_modified,
                                 const char *location);
+/* The same for a response served once and never cached: gzipped only when `gzip` (the
+ * client takes it), so an uncached answer (search) does not pay for a form nobody asked. */
+struct srv_entry *srv_entry_new_once(int status, enum srv_kind kind, const char *content_type,
+                                     char *body, size_t len, int64_t last_modified,
+                                     const char *location, bool gzip);
 /* Add one more header to every response of a fresh entry (before it is queued or cached). */
 void srv_entry_header(struct srv_entry *e, const char *name, const char *value);
 /* Free an entry that is not in a cache (responses in flight stay alive inside MHD). */

@@ -804,7 +804,15 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         kb_pages_not_found(site, t->shown, &p);
     }
     bool cacheable = k && (p.status == 200 || p.status == 301);
-    struct srv_entry *e = entry_from_page(&p, kind);
+    struct srv_entry *e;
+    if (k) {
+        e = entry_from_page(&p, kind);
+    } else { /* never cached (search): gzip only for a client that takes it */
+        size_t len = 0;
+        char *body = p.body.n ? kb_buf_detach(&p.body, &len) : NULL;
+        e = srv_entry_new_once(p.status, kind, p.content_type, body, body ? len : 0,
+                               p.last_modified, p.location, x->want.gzip);
+    }
     kb_page_release(&p);
     /* The news sitemap's 48-hour window moves with the clock, not only with the data. */
     /* Until the next scheduled article goes live, at the latest (admin.c's scheduler). */
