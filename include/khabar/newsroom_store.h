@@ -138,6 +138,7 @@ struct kb_admin_query {
     const char *q;            /* NULL: no text filter; else headline or lede contains it */
     bool trashed;             /* the trash instead of the live newsroom */
     int64_t viewer_id;        /* 0: sees everything; else own articles + published ones */
+    bool duplicates;          /* only articles flagged as near-duplicates (related.h) */
     size_t offset, limit;     /* limit at most KB_STORE_MAX_LIMIT */
 };
 

@@ -662,7 +662,8 @@ int kb_store_article_ids(struct kb_store *s, const struct kb_admin_query *q, int
         "(a.deleted_at IS NOT NULL) = ?1 AND (?2 IS NULL OR a.status = ?2) AND "
         "(?3 IS NULL OR s.slug = ?3) AND (?4 = 0 OR a.author_id = ?4) AND "
         "(?5 IS NULL OR a.headline LIKE ?5 ESCAPE '\\' OR a.lede LIKE ?5 ESCAPE '\\') AND "
-        "(?6 = 0 OR a.author_id = ?6 OR a.status = 'published')";
+        "(?6 = 0 OR a.author_id = ?6 OR a.status = 'published') AND "
+        "(?9 = 0 OR a.id IN (SELECT article_id FROM article_simhash WHERE dup_of IS NOT NULL))";
     char *like = q->q && *q->q ? like_pattern(q->q) : NULL;
     int rc = 0;
     int64_t *v = NULL;
@@ -685,6 +686,7 @@ int kb_store_article_ids(struct kb_store *s, const struct kb_admin_query *q, int
         sqlite3_bind_int64(st, 4, q->author_id);
         bind_str(st, 5, like);
         sqlite3_bind_int64(st, 6, q->viewer_id);
+        sqlite3_bind_int(st, 9, q->duplicates ? 1 : 0);
         if (pass == 1) {
             sqlite3_bind_int64(st, 7, (int64_t)q->limit);
             sqlite3_bind_int64(st, 8, (int64_t)q->offset);

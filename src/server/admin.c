@@ -30,6 +30,7 @@
 #include "khabar/json.h"
 #include "khabar/media_upload.h"
 #include "khabar/newsroom.h"
+#include "khabar/related.h"
 #include "khabar/revision.h"
 #include "khabar/settings.h"
 #include "khabar/text.h"
@@ -655,8 +656,59 @@ struct kb_actor adm_actor(const struct answer *a)
     return (struct kb_actor){a->user.id, a->role};
 }
 
-/* The article JSON with the newsroom's extra members: version, author, trashed. */
-static void add_article(struct kb_buf *b, const struct kb_article *art,
+/* ,"duplicate_of":{id, headline, url} when the article is flagged as a near-duplicate of
+ * another (related.h), else null; ,"translations":[{id, language, url}] (any status). */
+static void add_links(struct kb_buf *b, struct kb_store *s, int64_t id)
+{
+    int64_t dup = 0;
+    struct kb_article o;
+    kb_article_init(&o);
+    kb_buf_adds(b, ",\"duplicate_of\":");
+    if (kb_store_related_dup_of(s, id, &dup, NULL) == 0 && dup > 0 &&
+        kb_store_article_get(s, dup, &o, NULL) == 0) {
+        struct kb_json j;
+        kb_json_init(&j, b, KB_JSON_COMPACT);
+        kb_json_obj(&j);
+        kb_json_key(&j, "id");
+        kb_json_int(&j, o.id);
+        kb_json_key(&j, "headline");
+        kb_json_strc(&j, o.headline);
+        kb_json_key(&j, "url");
+        struct kb_buf url;
+        kb_buf_init(&url, 4096);
+        kb_article_url(&url, &o);
+        kb_json_strc(&j, kb_buf_cstr(&url));
+        kb_buf_release(&url);
+        kb_json_end(&j);
+    } else {
+        kb_buf_adds(b, "null");
+    }
+    kb_article_release(&o);
+    struct kb_translation *v = NULL;
+    size_t n = 0;
+    if (kb_store_translations_get(s, id, false, 0, &v, &n, NULL) != 0)
+        return;
+    kb_buf_adds(b, ",\"translations\":");
+    struct kb_json j;
+    kb_json_init(&j, b, KB_JSON_COMPACT);
+    kb_json_arr(&j);
+    for (size_t i = 0; i < n; i++) {
+        kb_json_obj(&j);
+        kb_json_key(&j, "id");
+        kb_json_int(&j, v[i].id);
+        kb_json_key(&j, "language");
+        kb_json_strc(&j, v[i].language);
+        kb_json_key(&j, "url");
+        kb_json_strc(&j, v[i].url);
+        kb_json_end(&j);
+    }
+    kb_json_end(&j);
+    kb_translations_free(v, n);
+}
+
+/* The article JSON with the newsroom's extra members: version, author, trashed,
+ * duplicate_of and translations. */
+static void add_article(struct kb_buf *b, struct kb_store *s, const struct kb_article *art,
                         const struct kb_article_meta *m)
 {
     struct kb_json j;
@@ -675,6 +727,7 @@ static void add_article(struct kb_buf *b, const struct kb_article *art,
     }
     kb_buf_adds(b, ",\"trashed\":");
     kb_buf_adds(b, m->deleted_at ? "true" : "false");
+    add_links(b, s, art->id);
     kb_buf_addch(b, '}');
 }
 
@@ -692,7 +745,7 @@ static enum MHD_Result send_article(struct answer *a, int status, int64_t id, bo
     snprintf(a->etag, sizeof(a->etag), "\"v%lld\"", (long long)m.version);
     struct kb_buf b;
     kb_buf_init(&b, (size_t)32 << 20);
-    add_article(&b, &art, &m);
+    add_article(&b, a->s, &art, &m);
     kb_article_release(&art);
     return adm_send_json(a, status, &b);
 }
@@ -702,7 +755,7 @@ static enum MHD_Result list_articles(struct answer *a)
     char *status = adm_query_get(a, "status"), *section = adm_query_get(a, "section"),
          *author = adm_query_get(a, "author"), *q = adm_query_get(a, "q"),
          *page_s = adm_query_get(a, "page"), *per_s = adm_query_get(a, "per_page"),
-         *trash = adm_query_get(a, "trash");
+         *trash = adm_query_get(a, "trash"), *dups = adm_query_get(a, "duplicates");
     enum MHD_Result ret;
     struct kb_diag d;
     kb_diag_clear(&d);
@@ -727,6 +780,7 @@ static enum MHD_Result list_articles(struct answer *a)
         kb_user_release(&u);
     }
     aq.trashed = trash && !strcmp(trash, "1");
+    aq.duplicates = dups && !strcmp(dups, "1");
     aq.viewer_id = adm_is_staff(a) ? 0 : a->user.id;
     aq.offset = (size_t)((page - 1) * per);
     aq.limit = (size_t)per;
@@ -747,7 +801,7 @@ static enum MHD_Result list_articles(struct answer *a)
         if (kb_newsroom_get(a->s, &who, ids[i], aq.trashed, &art, &m, NULL) == 0) {
             if (!first)
                 kb_buf_addch(&b, ',');
-            add_article(&b, &art, &m);
+            add_article(&b, a->s, &art, &m);
             first = false;
         }
         kb_article_release(&art);
@@ -764,6 +818,7 @@ out:
     free(page_s);
     free(per_s);
     free(trash);
+    free(dups);
     return ret;
 }
 
@@ -844,7 +899,7 @@ static enum MHD_Result patch_article(struct answer *a, int64_t id)
         kb_buf_adds(&b, "\"},\"changed\":");
         kb_fields_json(conflict, &j);
         kb_buf_adds(&b, ",\"article\":");
-        add_article(&b, &art, &m);
+        add_article(&b, a->s, &art, &m);
         kb_buf_addch(&b, '}');
         kb_article_release(&art);
         return adm_send_json(a, 409, &b);

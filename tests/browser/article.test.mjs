@@ -1,6 +1,6 @@
 // article.test.mjs — what a reader sees, in a real browser (Debian's Chromium driven by
-// playwright-core): the reference article at phone (375×812) and desktop (1280×900) sizes
-// and the home page at phone size.  Every element of the reference page must be visible,
+// playwright-core): the reference article at phone (375×812) and desktop (1280×900) sizes,
+// the home page at phone size, and the section, tag and author pages at 360 px.  Every element of the reference page must be visible,
 // the page must be right-to-left, and nothing may scroll sideways.  Screenshots go to
 // tests/artifacts/ (git-ignored) for a person to look at.
 //
@@ -22,6 +22,7 @@ import {
   haveShared,
   initAndImport,
   makePageText,
+  runOk,
   startServer,
   tempWorkspace,
 } from '../e2e/helpers.mjs';
@@ -33,6 +34,9 @@ const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 900 },
 ];
 const NOTHER = 6;
+// A tag and a byline long enough to test wrapping on a 360 px screen (our own words).
+const LONG_TAG = 'مشروعات_الطاقة_المتجددة_والتحول_الأخضر_2030'; // one word, 77 bytes
+const LONG_BYLINE = 'عبد الرحمن بن محمد بن عبد العزيز الفلاني مراسل الشؤون الاقتصادية والطاقة';
 
 const skipReason = !fs.existsSync(CHROMIUM)
   ? `skipped: ${CHROMIUM} not found (apt-get install chromium)`
@@ -109,6 +113,18 @@ describe('in the browser', { skip: skipReason ?? false, concurrency: false }, ()
     }
     await painter.close();
     initAndImport(ws.db, [FIXTURE, ...files], ['--media-dir', media]);
+    const tagged = [1, 2, 3].map((i) => JSON.stringify({
+      external_id: `browser-tagged-${i}`,
+      headline: `تقرير مطول رقم ${i} عن مشروعات الطاقة المتجددة والتحول الأخضر في المنطقة`,
+      lede: 'موجز التقرير في جملة واحدة.',
+      byline: LONG_BYLINE,
+      section: 'اقتصاد',
+      body_html: '<p>نص التقرير من كتابتنا.</p>',
+      status: 'published',
+      published: `2025-02-0${i}T09:00:00+03:00`,
+      tags: [LONG_TAG, 'طاقة'],
+    }));
+    runOk(['import', 'jsonl', ws.file('tagged.jsonl', `${tagged.join('\n')}\n`)], { db: ws.db });
     srv = await startServer(ws.db, { cwd: ws.dir });
     const list = await getJson(srv.url('/api/v1/articles?per_page=100'));
     ref = list.json.articles.find((a) => a.headline === exp.headline);
@@ -162,6 +178,7 @@ describe('in the browser', { skip: skipReason ?? false, concurrency: false }, ()
           subheading: article.locator('h2', { hasText: h2 }).first(),
           source: article.getByText(exp.source, { exact: false }).first(),
           discover: page.locator('aside', { has: page.locator('h2, h3', { hasText: 'اكتشف' }) }).first(),
+          breadcrumbs: page.locator('nav.breadcrumbs'),
         };
         for (const [name, loc] of Object.entries(elements)) {
           assert.equal(await loc.count(), 1, `${vp.name}: the ${name} is on the page`);
@@ -177,7 +194,8 @@ describe('in the browser', { skip: skipReason ?? false, concurrency: false }, ()
         );
         const fontPx = await elements['body paragraph'].evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
         assert.ok(fontPx >= 15, `${vp.name}: body text is readable (${fontPx}px)`);
-        assert.equal(await elements.discover.locator('a[href]').count(), NOTHER, 'the rail lists the other articles');
+        assert.equal(await elements.discover.locator('a[href]').count(), Math.min(15, NOTHER + 3),
+          'the rail lists the other articles');
         await noSidewaysScroll(page, `${vp.name} article`);
         await page.screenshot({ path: path.join(ARTIFACTS, `article-${vp.name}.png`), fullPage: true });
         assert.deepEqual(errors, [], 'no script errors');
@@ -193,13 +211,20 @@ describe('in the browser', { skip: skipReason ?? false, concurrency: false }, ()
     try {
       assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
       const cards = page.locator('main article');
-      assert.equal(await cards.count(), NOTHER + 1, 'every article is listed');
+      assert.equal(await cards.count(), NOTHER + 4, 'every article is listed');
       for (let i = 0; i < (await cards.count()); i++) {
         const link = cards.nth(i).locator('h2 a, h3 a').first();
         assert.ok(await link.isVisible(), `card ${i + 1}'s headline link is visible`);
       }
-      const firstHeadline = (await cards.first().locator('h2 a, h3 a').first().textContent()).trim();
-      assert.match(firstHeadline, new RegExp(`رقم ${NOTHER} `), 'the newest article comes first');
+      // The lead story is the newest article with a photo (the odd-numbered ones have one).
+      const lead = page.locator('main article.card.lead');
+      assert.equal(await lead.count(), 1);
+      assert.match((await lead.locator('h2 a').textContent()).trim(), new RegExp(`رقم ${NOTHER - 1} `),
+        'the newest article with a photo leads');
+      const leadImg = lead.locator('img');
+      assert.ok(await leadImg.isVisible(), 'the lead shows its photo');
+      const leadBox = await leadImg.boundingBox();
+      assert.ok(leadBox.width >= vp.width * 0.8, `the lead photo spans the phone screen (${leadBox.width}px)`);
       await noSidewaysScroll(page, 'phone home');
       await page.screenshot({ path: path.join(ARTIFACTS, 'home-phone.png'), fullPage: true });
       assert.deepEqual(errors, [], 'no script errors');
@@ -207,5 +232,51 @@ describe('in the browser', { skip: skipReason ?? false, concurrency: false }, ()
       await context.close();
     }
   });
+
+  const narrow = { name: 'narrow phone', width: 360, height: 740 };
+  const listPages = [
+    ['section', () => '/politics/', 'سياسة'],
+    ['tag', () => `/tag/${encodeURIComponent(LONG_TAG)}/`, LONG_TAG],
+    ['author', () => attrHref, LONG_BYLINE],
+  ];
+  let attrHref = null;
+  for (const [kind, pathOf, heading] of listPages) {
+    test(`the ${kind} page at 360×740: breadcrumbs, heading and cards fit the screen`, async () => {
+      if (kind === 'author') {
+        // reach it the way a reader does: the byline link of a tagged article
+        const { context, page } = await open(narrow, `/tag/${encodeURIComponent(LONG_TAG)}/`);
+        try {
+          const href = await page.locator('main article.card h2 a').first().getAttribute('href');
+          await page.goto(srv.url(href), { waitUntil: 'load' });
+          const by = page.locator('article .byline a[rel="author"]');
+          assert.ok(await by.isVisible(), 'the byline links to the author page');
+          await noSidewaysScroll(page, 'narrow tagged article');
+          attrHref = await by.getAttribute('href');
+        } finally {
+          await context.close();
+        }
+      }
+      const { context, page, errors } = await open(narrow, pathOf());
+      try {
+        assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+        const crumbs = page.locator('nav.breadcrumbs');
+        assert.ok(await crumbs.isVisible(), `${kind}: the breadcrumb trail is visible`);
+        assert.equal((await crumbs.locator('li').last().textContent()).trim(), heading);
+        assert.equal((await page.locator('main h1').textContent()).trim(), heading);
+        const cards = page.locator('main article.card');
+        assert.ok((await cards.count()) >= 1, `${kind}: cards are listed`);
+        for (let i = 0; i < (await cards.count()); i++) {
+          const box = await cards.nth(i).boundingBox();
+          assert.ok(box.x >= 0 && box.x + box.width <= narrow.width + 0.5,
+            `${kind}: card ${i + 1} lies within the screen (${box.x}..${box.x + box.width})`);
+        }
+        await noSidewaysScroll(page, `narrow ${kind}`);
+        await page.screenshot({ path: path.join(ARTIFACTS, `${kind}-narrow.png`), fullPage: true });
+        assert.deepEqual(errors, [], 'no script errors');
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
 
