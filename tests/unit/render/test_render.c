@@ -398,7 +398,8 @@ static void test_hostile_strings_escaped(void **state)
     /* URL segments are percent-encoded, never raw quotes or spaces. */
     assert_contains(html, "<a class=\"section\" href=\"/x%22y/\">&lt;i&gt;قسم&lt;/i&gt;</a>");
     assert_contains(html, "/x%22y/a%22b%20c\"");
-    assert_contains(html, "<a rel=\"tag\" href=\"/tag/%22%3E%3Cscript%3Ealert%286%29%3C%2Fscript%3E/\">");
+    assert_contains(html,
+                    "<a rel=\"tag\" href=\"/tag/%22%3E%3Cscript%3Ealert%286%29%3C%2Fscript%3E/\">");
     free(html);
 
     /* A javascript: photo is not emitted at all. */
@@ -573,6 +574,179 @@ static void test_list_empty(void **state)
 
 /* ---- 404 and errors ---------------------------------------------------------------- */
 
+/* ---- breadcrumbs, tag and author links, hreflang, tag and author lists ------------ */
+
+static void add_tag(struct kb_article *a, const char *tag)
+{
+    a->tags = kb_realloc(a->tags, (a->ntags + 1) * sizeof(char *));
+    a->tags[a->ntags++] = strdup(tag);
+}
+
+static void test_article_breadcrumbs_and_links(void **state)
+{
+    struct kb_site site = test_site();
+    struct kb_article a;
+    small_article(&a, "summit", "قمة \"الرياض\" <اليوم>");
+    kb_set_str(&a.byline, "سارة أحمد");
+    add_tag(&a, "الناتو");
+    add_tag(&a, "a/b \"c\"");
+    char *html = render_article(&site, &a, NULL, 0);
+    /* The visible trail, in <main> before the article, the last step unlinked. */
+    char *nav = slice(html, "<nav class=\"breadcrumbs\"", "</nav>");
+    assert_string_equal(nav, "<nav class=\"breadcrumbs\" aria-label=\"مسار التنقل\"><ol>"
+                             "<li><a href=\"/\">الرئيسية</a></li>"
+                             "<li><a href=\"/politics/\">سياسة</a></li>"
+                             "<li aria-current=\"page\">قمة &quot;الرياض&quot; &lt;اليوم&gt;</li>"
+                             "</ol></nav>");
+    assert_true(pos(html, "<main") < pos(html, "<nav class=\"breadcrumbs\""));
+    assert_true(pos(html, "<nav class=\"breadcrumbs\"") < pos(html, "<article"));
+    /* The same trail as JSON-LD, with absolute URLs; "<" cannot end the script. */
+    assert_contains(html, "{\"@context\":\"https://schema.org\",\"@type\":\"BreadcrumbList\","
+                          "\"itemListElement\":[{\"@type\":\"ListItem\",\"position\":1,"
+                          "\"name\":\"الرئيسية\",\"item\":\"http://127.0.0.1:8080/\"},"
+                          "{\"@type\":\"ListItem\",\"position\":2,\"name\":\"سياسة\","
+                          "\"item\":\"http://127.0.0.1:8080/politics/\"},"
+                          "{\"@type\":\"ListItem\",\"position\":3,"
+                          "\"name\":\"قمة \\\"الرياض\\\" \\u003cاليوم>\","
+                          "\"item\":\"http://127.0.0.1:8080/politics/summit\"}]}");
+    assert_int_equal(count(html, "\"BreadcrumbList\""), 1);
+    /* Tags link to their pages (one segment each, '/' encoded); the byline to its author. */
+    assert_contains(html, "<a rel=\"tag\" href=\"/tag/%D8%A7%D9%84%D9%86%D8%A7%D8%AA%D9%88/\">");
+    assert_contains(html, "<a rel=\"tag\" href=\"/tag/a%2Fb%20%22c%22/\">a/b &quot;c&quot;</a>");
+    assert_contains(html, "<span class=\"byline\">بقلم <a rel=\"author\" href=\"/author/"
+                          "%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A3%D8%AD%D9%85%D8%AF/\">سارة أحمد</a>");
+    assert_lacks(html, "hreflang"); /* no translations */
+    free(nav);
+    free(html);
+
+    /* A byline with nothing to make a slug from is shown without a link. */
+    kb_set_str(&a.byline, "— ؟");
+    html = render_article(&site, &a, NULL, 0);
+    assert_contains(html, "<span class=\"byline\">بقلم — ؟</span>");
+    assert_lacks(html, "rel=\"author\"");
+    free(html);
+    kb_article_release(&a);
+}
+
+static void translation(struct kb_article *a, int64_t id, const char *lang, const char *url)
+{
+    a->translations =
+        kb_realloc(a->translations, (a->ntranslations + 1) * sizeof(*a->translations));
+    struct kb_translation *t = &a->translations[a->ntranslations++];
+    memset(t, 0, sizeof(*t));
+    t->id = id;
+    t->language = strdup(lang);
+    t->url = strdup(url);
+    a->translations_set = true;
+}
+
+static void test_hreflang(void **state)
+{
+    struct kb_site site = test_site();
+    struct kb_article a;
+    small_article(&a, "summit-en", "Summit");
+    a.id = 7;
+    kb_set_str(&a.language, "en");
+    translation(&a, 9, "ar", "/politics/summit");
+    translation(&a, 3, "fr", "/politics/sommet");
+    translation(&a, 12, "fr", "/politics/sommet-2"); /* a second French one: not named */
+    translation(&a, 14, "en", "/politics/summit-2"); /* this page's language: not named */
+    char *html = render_article(&site, &a, NULL, 0);
+    assert_int_equal(count(html, "hreflang="), 4);
+    assert_contains(html, "<link rel=\"alternate\" hreflang=\"en\" "
+                          "href=\"http://127.0.0.1:8080/politics/summit-en\">");
+    assert_contains(html, "<link rel=\"alternate\" hreflang=\"ar\" "
+                          "href=\"http://127.0.0.1:8080/politics/summit\">");
+    assert_contains(html, "<link rel=\"alternate\" hreflang=\"fr\" "
+                          "href=\"http://127.0.0.1:8080/politics/sommet\">");
+    /* x-default: the version in the site's language (ar), whatever the ids. */
+    assert_contains(html, "<link rel=\"alternate\" hreflang=\"x-default\" "
+                          "href=\"http://127.0.0.1:8080/politics/summit\">");
+    free(html);
+
+    /* Without a version in the site's language: the group's smallest id. */
+    site.language = "ur";
+    html = render_article(&site, &a, NULL, 0);
+    assert_contains(html, "<link rel=\"alternate\" hreflang=\"x-default\" "
+                          "href=\"http://127.0.0.1:8080/politics/sommet\">");
+    free(html);
+    kb_article_release(&a);
+}
+
+static char *render_kind(const struct kb_site *site, const struct kb_list_page *l)
+{
+    struct kb_buf b;
+    kb_buf_init(&b, 0);
+    kb_render_list_page(&b, site, l);
+    assert_int_equal(kb_buf_err(&b), 0);
+    return kb_buf_detach(&b, NULL);
+}
+
+static void test_tag_and_author_lists(void **state)
+{
+    struct kb_site site = test_site();
+    struct kb_article items[20];
+    make_items(items, 20);
+    struct kb_list_page l = {
+        .kind = KB_LIST_TAG, .name = "<النفط>", .items = items, .n = 20, .page = 2, .total = 45};
+    char *html = render_kind(&site, &l);
+    const char *enc = "/tag/%3C%D8%A7%D9%84%D9%86%D9%81%D8%B7%3E/";
+    char want[512];
+    snprintf(want, sizeof(want), "<link rel=\"canonical\" href=\"http://127.0.0.1:8080%s?page=2\">",
+             enc);
+    assert_contains(html, want);
+    snprintf(want, sizeof(want), "<link rel=\"prev\" href=\"http://127.0.0.1:8080%s\">", enc);
+    assert_contains(html, want);
+    snprintf(want, sizeof(want), "<link rel=\"next\" href=\"http://127.0.0.1:8080%s?page=3\">",
+             enc);
+    assert_contains(html, want);
+    snprintf(want, sizeof(want), "<a rel=\"next\" href=\"%s?page=3\">", enc);
+    assert_contains(html, want);
+    assert_contains(html, "<title>&lt;النفط&gt; — خبر</title>");
+    assert_contains(html, "<h1>&lt;النفط&gt;</h1>");
+    assert_contains(html, "<p class=\"list-kind\">وسم</p>");
+    assert_contains(html, "<li aria-current=\"page\">&lt;النفط&gt;</li>");
+    assert_contains(html, "\"name\":\"\\u003cالنفط>\"");
+    assert_int_equal(count(html, "<a class=\"section\""), 20); /* items of any section */
+    assert_lacks(html, "card lead");                           /* page 2 */
+    free(html);
+
+    /* An author page, page 1 of 1, led by a given lead story. */
+    struct kb_article lead;
+    small_article(&lead, "lead", "القصة الرئيسية");
+    kb_set_str(&lead.image.src, "/media/lead.jpg");
+    l = (struct kb_list_page){.kind = KB_LIST_AUTHOR,
+                              .name = "سارة أحمد",
+                              .slug = "سارة-أحمد",
+                              .lead = &lead,
+                              .items = items,
+                              .n = 3,
+                              .page = 1,
+                              .total = 4};
+    html = render_kind(&site, &l);
+    assert_contains(html, "<link rel=\"canonical\" href=\"http://127.0.0.1:8080/author/"
+                          "%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A3%D8%AD%D9%85%D8%AF/\">");
+    assert_contains(html, "<h1>سارة أحمد</h1>");
+    assert_int_equal(count(html, "<article class=\"card lead\">"), 1);
+    assert_int_equal(count(html, "<article class=\"card\">"), 3);
+    assert_true(pos(html, "القصة الرئيسية") < pos(html, "الخبر رقم 1<"));
+    assert_lacks(html, "pagination");
+    assert_lacks(html, "rel=\"next\"");
+    free(html);
+
+    /* The home page has no trail; a section page's is home › section. */
+    html = render_list(&site, NULL, items, 5, 1, 5);
+    assert_lacks(html, "breadcrumbs");
+    assert_lacks(html, "BreadcrumbList");
+    free(html);
+    html = render_list(&site, &sections[1], items, 5, 1, 5);
+    assert_contains(html, "<li><a href=\"/\">الرئيسية</a></li><li aria-current=\"page\">عالم</li>");
+    assert_contains(html, "\"name\":\"عالم\",\"item\":\"http://127.0.0.1:8080/world/\"");
+    free(html);
+    kb_article_release(&lead);
+    free_items(items, 20);
+}
+
 static void test_not_found(void **state)
 {
     struct kb_site site = test_site();
@@ -650,6 +824,9 @@ int main(void)
         cmocka_unit_test(test_list_section_pagination),
         cmocka_unit_test(test_list_home),
         cmocka_unit_test(test_list_empty),
+        cmocka_unit_test(test_article_breadcrumbs_and_links),
+        cmocka_unit_test(test_hreflang),
+        cmocka_unit_test(test_tag_and_author_lists),
         cmocka_unit_test(test_not_found),
         cmocka_unit_test(test_error_page),
         cmocka_unit_test(test_cap_is_an_error_not_a_crash),
