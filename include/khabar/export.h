@@ -48,7 +48,11 @@ struct kb_article_extra {
     int64_t trashed;                   /* when it went to the trash, 0 = not in the trash */
     enum kb_status trashed_status;     /* the status it had before (when trashed) */
     struct kb_origin origin;
+    char **redirects; /* old paths that answer 301 to it (redirects table), sorted */
+    size_t nredirects;
 };
+
+void kb_article_extra_release(struct kb_article_extra *x); /* origin and redirects */
 
 /* Up to `max` article ids greater than `after`, ascending, into ids[]; *n how many (0 at the
  * end).  Every article, whatever its status or trash state. */
@@ -56,7 +60,7 @@ KB_MUST_CHECK int kb_store_export_ids(struct kb_store *s, int64_t after, int64_t
                                       size_t *n, struct kb_diag *d);
 
 /* The extra of article `id` (origin zeroed when it has none).  KB_ENOTFOUND when no such
- * article.  `out` is overwritten on success (call kb_origin_release on out->origin). */
+ * article.  `out` is overwritten on success (release it with kb_article_extra_release). */
 KB_MUST_CHECK int kb_store_article_extra_get(struct kb_store *s, int64_t id,
                                              struct kb_article_extra *out, struct kb_diag *d);
 
@@ -65,7 +69,8 @@ KB_MUST_CHECK int kb_store_article_extra_get(struct kb_store *s, int64_t id,
  * caller can warn), the trash state, the version, updated/updated_offset (when updated is
  * not 0), and the origin row (removed when x->origin.format is "").  Written in one
  * savepoint after the article itself, since writing an article moves its version and
- * updated time.  0 on success (1: author unknown), else a negative error. */
+ * updated time; the article's redirects become exactly x->redirects.  0 on success
+ * (1: author unknown), else a negative error. */
 KB_MUST_CHECK int kb_store_article_extra_put(struct kb_store *s, int64_t id,
                                              const struct kb_article_extra *x, int64_t updated,
                                              int updated_offset, struct kb_diag *d);
@@ -80,6 +85,25 @@ void kb_export_strings_free(char **keys, char **values, size_t n);
  * moment, without taking the write lock.  Not inside kb_store_begin. */
 KB_MUST_CHECK int kb_store_read_begin(struct kb_store *s, struct kb_diag *d);
 void kb_store_read_end(struct kb_store *s);
+
+/* Old paths of article `id`, sorted (n malloc'd strings and the array); set them to exactly
+ * `paths` (a path another article had moves to this one). */
+KB_MUST_CHECK int kb_store_export_redirects(struct kb_store *s, int64_t id, char ***paths,
+                                            size_t *n, struct kb_diag *d);
+KB_MUST_CHECK int kb_store_redirects_set(struct kb_store *s, int64_t id, char *const *paths,
+                                         size_t n, struct kb_diag *d);
+
+/* Every translation link as (group id, article id) pairs, ordered: *pairs holds 2 * n
+ * int64s, free() it.  translation_set puts `article_id` in group `group_id` (*changed,
+ * optional, says whether anything was written). */
+KB_MUST_CHECK int kb_store_export_translations(struct kb_store *s, int64_t **pairs, size_t *n,
+                                               struct kb_diag *d);
+KB_MUST_CHECK int kb_store_translation_set(struct kb_store *s, int64_t article_id, int64_t group_id,
+                                           bool *changed, struct kb_diag *d);
+
+/* Up to `max` media ids greater than `after`, ascending (media_store.h has the rows). */
+KB_MUST_CHECK int kb_store_export_media_ids(struct kb_store *s, int64_t after, int64_t *ids,
+                                            size_t max, size_t *n, struct kb_diag *d);
 
 /* The origin row alone: get (KB_ENOTFOUND when none) and put (format "" deletes it). */
 KB_MUST_CHECK int kb_store_origin_get(struct kb_store *s, int64_t id, struct kb_origin *out,

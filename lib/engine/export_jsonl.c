@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include "khabar/export.h"
 #include "khabar/json.h"
+#include "khabar/media_store.h"
 #include "khabar/newsroom_store.h"
 #include "khabar/revision.h"
 #include "khabar/sanitize.h"
@@ -140,6 +141,11 @@ static int export_article(struct kb_store *s, struct out *o, int64_t id, bool re
         j_time(&o->j, "trashed", x.trashed, 0);
         j_str(&o->j, "trashed_status", x.trashed ? kb_status_name(x.trashed_status) : NULL);
         write_origin(&o->j, &x.origin);
+        kb_json_key(&o->j, "redirects");
+        kb_json_arr(&o->j);
+        for (size_t i = 0; i < x.nredirects; i++)
+            kb_json_strc(&o->j, x.redirects[i]);
+        kb_json_end(&o->j);
         rc = rec_end(o, d);
     }
     if (rc == 0) {
@@ -149,8 +155,137 @@ static int export_article(struct kb_store *s, struct out *o, int64_t id, bool re
         if (revisions)
             rc = export_revisions(s, o, id, &rep->revisions, d);
     }
-    kb_origin_release(&x.origin);
+    kb_article_extra_release(&x);
     kb_article_release(&a);
+    return rc;
+}
+
+/* The newsroom's users, by name, WITHOUT their password hashes (an export file travels;
+ * docs/jsonl.md): imported users have no password until they set one. */
+static int export_users(struct kb_store *s, struct out *o, struct kb_diag *d)
+{
+    struct kb_user *v = NULL;
+    size_t n = 0;
+    int rc = kb_store_user_list(s, &v, &n, d);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rec_begin(o, "user");
+        j_str(&o->j, "name", v[i].name);
+        j_str(&o->j, "role", kb_role_name(v[i].role));
+        kb_json_key(&o->j, "disabled");
+        kb_json_bool(&o->j, v[i].disabled);
+        j_time(&o->j, "created", v[i].created, 0);
+        rc = rec_end(o, d);
+    }
+    kb_users_free(v, n);
+    return rc;
+}
+
+/* Sections in navigation order, each parent before its children (depth-first from the top
+ * level), so an import can set every parent as it goes. */
+static int export_sections(struct kb_store *s, struct out *o, struct kb_export_report *rep,
+                           struct kb_diag *d)
+{
+    struct kb_section *secs = NULL;
+    size_t nsec = 0;
+    int rc = kb_store_section_list(s, &secs, &nsec, d);
+    if (rc)
+        return rc;
+    bool *done = kb_calloc(nsec ? nsec : 1, sizeof(bool));
+    size_t *stack = kb_calloc(nsec ? nsec : 1, sizeof(size_t)), top = 0, written = 0;
+    while (rc == 0 && written < nsec) {
+        /* the next section to write: a child of the one on top of the stack, else (stack
+         * empty) a top-level one, else (a cycle or a dangling parent) any left */
+        size_t pick = nsec;
+        while (pick == nsec && top > 0) {
+            const char *parent = secs[stack[top - 1]].slug;
+            for (size_t i = 0; i < nsec && pick == nsec; i++)
+                if (!done[i] && secs[i].parent && strcmp(secs[i].parent, parent) == 0)
+                    pick = i;
+            if (pick == nsec)
+                top--;
+        }
+        for (size_t i = 0; i < nsec && pick == nsec; i++)
+            if (!done[i] && !secs[i].parent)
+                pick = i;
+        for (size_t i = 0; i < nsec && pick == nsec; i++)
+            if (!done[i])
+                pick = i;
+        done[pick] = true;
+        stack[top++] = pick;
+        written++;
+        rec_begin(o, "section");
+        j_str(&o->j, "slug", secs[pick].slug);
+        j_str(&o->j, "name", secs[pick].name);
+        kb_json_key(&o->j, "position");
+        kb_json_int(&o->j, secs[pick].position);
+        j_str(&o->j, "parent", secs[pick].parent);
+        rc = rec_end(o, d);
+        rep->sections += rc == 0;
+    }
+    free(done);
+    free(stack);
+    kb_sections_free(secs, nsec);
+    return rc;
+}
+
+/* The media table's rows (the files themselves are not in the export: docs/jsonl.md). */
+static int export_media(struct kb_store *s, struct out *o, struct kb_diag *d)
+{
+    int64_t ids[PAGE], after = 0;
+    size_t n = 0;
+    int rc;
+    do {
+        if ((rc = kb_store_export_media_ids(s, after, ids, PAGE, &n, d)))
+            return rc;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            struct kb_media_rec m = {0};
+            if ((rc = kb_store_media_get(s, ids[i], NULL, &m, d)))
+                break;
+            rec_begin(o, "media");
+            kb_json_key(&o->j, "id");
+            kb_json_int(&o->j, m.id);
+            j_str(&o->j, "hash", m.hash);
+            j_str(&o->j, "type", m.type);
+            kb_json_key(&o->j, "width");
+            kb_json_int(&o->j, m.width);
+            kb_json_key(&o->j, "height");
+            kb_json_int(&o->j, m.height);
+            kb_json_key(&o->j, "bytes");
+            kb_json_int(&o->j, m.bytes);
+            j_str(&o->j, "alt", m.alt);
+            j_str(&o->j, "caption", m.caption);
+            j_str(&o->j, "credit", m.credit);
+            j_str(&o->j, "copyright", m.copyright);
+            j_str(&o->j, "uploader", m.uploader);
+            j_time(&o->j, "created", m.created, 0);
+            kb_media_rec_release(&m);
+            rc = rec_end(o, d);
+        }
+        if (n)
+            after = ids[n - 1];
+    } while (rc == 0 && n == PAGE);
+    return rc;
+}
+
+/* Translation groups, by group id: {"group": id, "articles": [ids]} (ids of this export). */
+static int export_translations(struct kb_store *s, struct out *o, struct kb_diag *d)
+{
+    int64_t *pairs = NULL;
+    size_t n = 0;
+    int rc = kb_store_export_translations(s, &pairs, &n, d);
+    for (size_t i = 0; i < n && rc == 0;) {
+        int64_t g = pairs[2 * i];
+        rec_begin(o, "translations");
+        kb_json_key(&o->j, "group");
+        kb_json_int(&o->j, g);
+        kb_json_key(&o->j, "articles");
+        kb_json_arr(&o->j);
+        for (; i < n && pairs[2 * i] == g; i++)
+            kb_json_int(&o->j, pairs[2 * i + 1]);
+        kb_json_end(&o->j);
+        rc = rec_end(o, d);
+    }
+    free(pairs);
     return rc;
 }
 
@@ -188,21 +323,8 @@ static int export_all(struct kb_store *s, struct out *o, const struct kb_export_
     if (rc)
         return rc;
 
-    struct kb_section *secs = NULL;
-    size_t nsec = 0;
-    if ((rc = kb_store_section_list(s, &secs, &nsec, d)))
-        return rc;
-    for (size_t i = 0; i < nsec && rc == 0; i++) {
-        rec_begin(o, "section");
-        j_str(&o->j, "slug", secs[i].slug);
-        j_str(&o->j, "name", secs[i].name);
-        kb_json_key(&o->j, "position");
-        kb_json_int(&o->j, secs[i].position);
-        rc = rec_end(o, d);
-        rep->sections += rc == 0;
-    }
-    kb_sections_free(secs, nsec);
-    if (rc)
+    if ((rc = export_users(s, o, d)) || (rc = export_sections(s, o, rep, d)) ||
+        (rc = export_media(s, o, d)))
         return rc;
 
     int64_t ids[PAGE], after = 0;
@@ -219,7 +341,7 @@ static int export_all(struct kb_store *s, struct out *o, const struct kb_export_
         if (opts->progress)
             opts->progress(opts->progress_ctx, done, total);
     } while (rc == 0 && n == PAGE);
-    return rc;
+    return rc ? rc : export_translations(s, o, d);
 }
 
 int kb_engine_export_jsonl(struct kb_store *s, kb_export_write_fn write, void *ctx,
@@ -252,6 +374,8 @@ int kb_engine_export_jsonl(struct kb_store *s, kb_export_write_fn write, void *c
 struct kb_record_state {
     int64_t export_id; /* the export id of the article last imported */
     int64_t id;        /* and its id here */
+    int64_t *map;      /* (export id, id here) pairs of every article imported, in order */
+    size_t nmap, cap;
 };
 
 struct kb_record_state *kb_record_state_new(void)
@@ -261,7 +385,44 @@ struct kb_record_state *kb_record_state_new(void)
 
 void kb_record_state_free(struct kb_record_state *st)
 {
+    if (st)
+        free(st->map);
     free(st);
+}
+
+static void map_add(struct kb_record_state *st, int64_t export_id, int64_t id)
+{
+    st->export_id = export_id;
+    st->id = id;
+    if (!export_id)
+        return;
+    if (st->nmap == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 256;
+        st->map = kb_realloc(st->map, st->cap * 2 * sizeof(*st->map));
+    }
+    st->map[2 * st->nmap] = export_id;
+    st->map[2 * st->nmap + 1] = id;
+    st->nmap++;
+}
+
+/* The id here of export id `x`, 0 when no record of this import had it.  Exports list
+ * articles by ascending id, so the map is searched by halves, with a scan as fallback. */
+static int64_t map_find(const struct kb_record_state *st, int64_t x)
+{
+    size_t lo = 0, hi = st->nmap;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->map[2 * mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < st->nmap && st->map[2 * lo] == x)
+        return st->map[2 * lo + 1];
+    for (size_t i = 0; i < st->nmap; i++)
+        if (st->map[2 * i] == x)
+            return st->map[2 * i + 1];
+    return 0;
 }
 
 bool kb_export_is_record(const char *line, size_t n)
@@ -382,6 +543,46 @@ static int sanitize(struct kb_article *a, struct kb_diag *d)
     return 0;
 }
 
+/* "redirects": site paths (old addresses, canonical as the redirects table keeps them). */
+static int parse_redirects(const json_t *obj, struct kb_article_extra *x, struct kb_diag *d)
+{
+    const json_t *v = json_object_get(obj, "redirects");
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return kb_diag_set(d, KB_EINVAL, "redirects", "must be an array of paths");
+    size_t n = json_array_size(v);
+    if (n > 1000)
+        return kb_diag_set(d, KB_ETOOBIG, "redirects", "more than 1000 old paths");
+    x->redirects = kb_calloc(n ? n : 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *p = json_array_get(v, i);
+        const char *s = json_is_string(p) ? json_string_value(p) : NULL;
+        if (!s || s[0] != '/' || strlen(s) != json_string_length(p) || strlen(s) > 2000)
+            return kb_diag_set(d, KB_EINVAL, "redirects", "path %zu is not a site path", i + 1);
+        for (const char *c = s; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7F)
+                return kb_diag_set(d, KB_EINVAL, "redirects",
+                                   "path %zu contains a control character", i + 1);
+        x->redirects[x->nredirects++] = kb_strdup(s);
+    }
+    return 0;
+}
+
+static bool same_paths(const struct kb_article_extra *a, const struct kb_article_extra *b)
+{
+    if (a->nredirects != b->nredirects)
+        return false;
+    for (size_t i = 0; i < a->nredirects; i++) {
+        bool found = false;
+        for (size_t k = 0; k < b->nredirects && !found; k++)
+            found = strcmp(a->redirects[i], b->redirects[k]) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 struct art_rec {
     struct kb_article a;
     struct kb_article_extra x;
@@ -390,8 +591,9 @@ struct art_rec {
 
 static int parse_article(const json_t *obj, struct art_rec *r, struct kb_diag *d)
 {
-    static const char *const extra_keys[] = {"kind",    "id",      "external_id",    "author",
-                                             "version", "trashed", "trashed_status", "origin"};
+    static const char *const extra_keys[] = {"kind",      "id",          "external_id",    "author",
+                                             "version",   "trashed",     "trashed_status", "origin",
+                                             "redirects", "translations"};
     json_t *copy = json_copy((json_t *)obj);
     for (size_t i = 0; i < sizeof(extra_keys) / sizeof(extra_keys[0]); i++)
         json_object_del(copy, extra_keys[i]);
@@ -406,7 +608,7 @@ static int parse_article(const json_t *obj, struct art_rec *r, struct kb_diag *d
         (rc = get_int(obj, "version", 1, &r->x.version, false, d)) ||
         (rc = get_time(obj, "trashed", &r->x.trashed, NULL, d)) ||
         (rc = get_str(obj, "trashed_status", &tstatus, d)) ||
-        (rc = parse_origin(obj, &r->x.origin, d)))
+        (rc = parse_origin(obj, &r->x.origin, d)) || (rc = parse_redirects(obj, &r->x, d)))
         goto out;
     if (author) {
         if (strlen(author) >= sizeof(r->x.author)) {
@@ -461,7 +663,7 @@ static bool same_article(const struct art_rec *r, const struct kb_article *old,
            same_str(a->section.slug, old->section.slug) && strcmp(r->x.author, ox->author) == 0 &&
            r->x.version == ox->version && r->x.trashed == ox->trashed &&
            (!r->x.trashed || r->x.trashed_status == ox->trashed_status) &&
-           same_origin(&r->x.origin, &ox->origin);
+           same_origin(&r->x.origin, &ox->origin) && same_paths(&r->x, ox);
 }
 
 /* The section the record names: its slug must exist (section records come first); a
@@ -526,14 +728,13 @@ static int import_article(struct kb_store *s, struct kb_record_state *st, const 
         if (rc == 0)
             rc = kb_store_article_extra_get(s, existing, &ox, d);
         bool same = rc == 0 && same_article(&r, &old, &ox);
-        kb_origin_release(&ox.origin);
+        kb_article_extra_release(&ox);
         kb_article_release(&old);
         if (rc)
             goto done;
         if (same) {
             *out = KB_RECORD_UNCHANGED;
-            st->export_id = r.export_id;
-            st->id = existing;
+            map_add(st, r.export_id, existing);
             goto done;
         }
         r.a.id = existing;
@@ -551,10 +752,9 @@ static int import_article(struct kb_store *s, struct kb_record_state *st, const 
     if (rc)
         goto done;
     *out = existing ? KB_RECORD_UPDATED : KB_RECORD_CREATED;
-    st->export_id = r.export_id;
-    st->id = r.a.id;
+    map_add(st, r.export_id, r.a.id);
 done:
-    kb_origin_release(&r.x.origin);
+    kb_article_extra_release(&r.x);
     kb_article_release(&r.a);
     return rc;
 }
@@ -589,9 +789,11 @@ static int import_section(struct kb_store *s, const json_t *obj, bool write,
 {
     struct kb_section sec = {0}, old = {0};
     int64_t pos = 0;
+    char *parent = NULL;
     int rc;
     if ((rc = get_str(obj, "slug", &sec.slug, d)) || (rc = get_str(obj, "name", &sec.name, d)) ||
-        (rc = get_int(obj, "position", INT32_MIN, &pos, false, d)))
+        (rc = get_int(obj, "position", INT32_MIN, &pos, false, d)) ||
+        (rc = get_str(obj, "parent", &parent, d)))
         goto done;
     if (pos > INT32_MAX) {
         rc = kb_diag_set(d, KB_EINVAL, "position", "is out of range");
@@ -601,17 +803,24 @@ static int import_section(struct kb_store *s, const json_t *obj, bool write,
     if ((rc = kb_section_validate(&sec, d)) || !write)
         goto done;
     rc = kb_store_section_get(s, sec.slug, &old, d);
+    *out = KB_RECORD_OTHER;
+    bool same_parent =
+        (!parent && !old.parent) || (parent && old.parent && strcmp(parent, old.parent) == 0);
     if (rc == 0 && strcmp(old.slug, sec.slug) == 0 && strcmp(old.name, sec.name) == 0 &&
-        old.position == sec.position) {
-        *out = KB_RECORD_OTHER;
+        old.position == sec.position && same_parent)
         goto done;
-    }
     if (rc && rc != KB_ENOTFOUND)
         goto done;
     kb_diag_clear(d);
-    rc = kb_store_section_put(s, &sec, d);
-    *out = KB_RECORD_OTHER;
+    if ((rc = kb_store_section_put(s, &sec, d)))
+        goto done;
+    if (!same_parent) {
+        rc = kb_store_section_set_parent(s, sec.slug, parent, d);
+        if (rc && d && !d->field[0])
+            snprintf(d->field, sizeof(d->field), "parent");
+    }
 done:
+    free(parent);
     kb_section_release(&sec);
     kb_section_release(&old);
     return rc;
@@ -692,6 +901,163 @@ done:
     return rc;
 }
 
+/* A media row, keyed by its hash: created, or its text fields set when they differ.  The
+ * file itself must be copied to the media directory separately (docs/jsonl.md). */
+static int import_media(struct kb_store *s, const json_t *obj, bool write,
+                        enum kb_record_outcome *out, const char **warning, struct kb_diag *d)
+{
+    struct kb_media_rec m = {0}, old = {0};
+    char *hash = NULL, *type = NULL, *uploader = NULL;
+    int rc;
+    if ((rc = get_str(obj, "hash", &hash, d)) || (rc = get_str(obj, "type", &type, d)) ||
+        (rc = get_int(obj, "width", 1, &m.width, true, d)) ||
+        (rc = get_int(obj, "height", 1, &m.height, true, d)) ||
+        (rc = get_int(obj, "bytes", 1, &m.bytes, true, d)) ||
+        (rc = get_str(obj, "alt", &m.alt, d)) || (rc = get_str(obj, "caption", &m.caption, d)) ||
+        (rc = get_str(obj, "credit", &m.credit, d)) ||
+        (rc = get_str(obj, "copyright", &m.copyright, d)) ||
+        (rc = get_str(obj, "uploader", &uploader, d)) ||
+        (rc = get_time(obj, "created", &m.created, NULL, d)))
+        goto done;
+    bool hex = hash && strlen(hash) == 64;
+    for (size_t i = 0; hex && i < 64; i++)
+        hex = (hash[i] >= '0' && hash[i] <= '9') || (hash[i] >= 'a' && hash[i] <= 'f');
+    if (!hex) {
+        rc = kb_diag_set(d, KB_EINVAL, "hash", "must be 64 lowercase hex digits (SHA-256)");
+        goto done;
+    }
+    if (!type || (strcmp(type, "jpeg") && strcmp(type, "png") && strcmp(type, "webp"))) {
+        rc = kb_diag_set(d, KB_EINVAL, "type", "must be jpeg, png or webp");
+        goto done;
+    }
+    const char *const texts[] = {m.alt, m.caption, m.credit, m.copyright};
+    for (size_t i = 0; i < 4; i++)
+        if (texts[i] && (rc = line_ok(texts[i], "media text", d)))
+            goto done;
+    if (!write)
+        goto done;
+    *out = KB_RECORD_OTHER;
+    rc = kb_store_media_get(s, 0, hash, &old, d);
+    if (rc == 0) {
+        bool same = strcmp(old.alt, m.alt ? m.alt : "") == 0 &&
+                    strcmp(old.caption, m.caption ? m.caption : "") == 0 &&
+                    strcmp(old.credit, m.credit ? m.credit : "") == 0 &&
+                    strcmp(old.copyright, m.copyright ? m.copyright : "") == 0;
+        if (!same)
+            rc = kb_store_media_set_text(s, old.id, m.alt ? m.alt : "", m.caption ? m.caption : "",
+                                         m.credit ? m.credit : "", m.copyright ? m.copyright : "",
+                                         d);
+        goto done;
+    }
+    if (rc != KB_ENOTFOUND)
+        goto done;
+    kb_diag_clear(d);
+    snprintf(m.hash, sizeof(m.hash), "%s", hash);
+    snprintf(m.type, sizeof(m.type), "%s", type);
+    if (uploader) {
+        struct kb_user u = {0};
+        if (kb_store_user_get(s, uploader, 0, &u, NULL) == 0)
+            m.uploaded_by = u.id;
+        else if (warning)
+            *warning = "unknown media uploader (left without one)";
+        kb_user_release(&u);
+    }
+    if (!m.alt)
+        m.alt = kb_strdup("");
+    if (!m.caption)
+        m.caption = kb_strdup("");
+    if (!m.credit)
+        m.credit = kb_strdup("");
+    if (!m.copyright)
+        m.copyright = kb_strdup("");
+    rc = kb_store_media_insert(s, &m, d);
+done:
+    free(hash);
+    free(type);
+    free(uploader);
+    kb_media_rec_release(&m);
+    kb_media_rec_release(&old);
+    return rc;
+}
+
+/* A user: created without a password when this database has no user of that name (an
+ * existing user is left as it is: its password and role are this site's). */
+static int import_user(struct kb_store *s, const json_t *obj, bool write,
+                       enum kb_record_outcome *out, struct kb_diag *d)
+{
+    char *name = NULL, *role = NULL;
+    int64_t created = 0;
+    enum kb_role r = KB_ROLE_AUTHOR;
+    int rc;
+    if ((rc = get_str(obj, "name", &name, d)) || (rc = get_str(obj, "role", &role, d)) ||
+        (rc = get_time(obj, "created", &created, NULL, d)))
+        goto done;
+    const json_t *dis = json_object_get(obj, "disabled");
+    if (dis && !json_is_boolean(dis)) {
+        rc = kb_diag_set(d, KB_EINVAL, "disabled", "must be true or false");
+        goto done;
+    }
+    if (!name || (rc = kb_user_name_check(name, d))) {
+        rc = rc ? rc : kb_diag_set(d, KB_EINVAL, "name", "is required");
+        goto done;
+    }
+    if (!role || kb_role_parse(role, &r, NULL) != 0) {
+        rc = kb_diag_set(d, KB_EINVAL, "role", "must be admin, editor, author or contributor");
+        goto done;
+    }
+    if (!write)
+        goto done;
+    *out = KB_RECORD_OTHER;
+    struct kb_user u = {0};
+    rc = kb_store_user_get(s, name, 0, &u, d);
+    kb_user_release(&u);
+    if (rc != KB_ENOTFOUND)
+        goto done;
+    kb_diag_clear(d);
+    int64_t id = 0;
+    if ((rc = kb_store_user_add(s, name, r, "", created ? created : 1, &id, d)) == 0 &&
+        json_is_true(dis))
+        rc = kb_store_user_set_disabled(s, id, true, d);
+done:
+    free(name);
+    free(role);
+    return rc;
+}
+
+/* A translation group: every member (by its export id) into one group. */
+static int import_translations(struct kb_store *s, struct kb_record_state *st, const json_t *obj,
+                               bool write, enum kb_record_outcome *out, struct kb_diag *d)
+{
+    int64_t group = 0;
+    int rc = get_int(obj, "group", 1, &group, true, d);
+    if (rc)
+        return rc;
+    const json_t *arr = json_object_get(obj, "articles");
+    if (!json_is_array(arr) || json_array_size(arr) < 2 ||
+        json_array_size(arr) > KB_MAX_TRANSLATIONS + 1)
+        return kb_diag_set(d, KB_EINVAL, "articles", "must be an array of 2 to %d article ids",
+                           KB_MAX_TRANSLATIONS + 1);
+    for (size_t i = 0; i < json_array_size(arr); i++)
+        if (!json_is_integer(json_array_get(arr, i)) ||
+            json_integer_value(json_array_get(arr, i)) < 1)
+            return kb_diag_set(d, KB_EINVAL, "articles", "member %zu is not an article id", i + 1);
+    if (!write)
+        return 0;
+    *out = KB_RECORD_OTHER;
+    int64_t g = map_find(st, group);
+    for (size_t i = 0; i < json_array_size(arr) && rc == 0; i++) {
+        int64_t x = json_integer_value(json_array_get(arr, i));
+        int64_t id = map_find(st, x);
+        if (!id)
+            return kb_diag_set(d, KB_EINVAL, "articles", "article %lld is not in this import",
+                               (long long)x);
+        if (!g) /* the group's own id was an article not exported: use the smallest here */
+            g = id;
+        rc = kb_store_translation_set(s, id, g, NULL, d);
+    }
+    return rc;
+}
+
 int kb_engine_import_record(struct kb_store *s, struct kb_record_state *st, const char *line,
                             size_t n, bool write, enum kb_record_outcome *out, const char **warning,
                             struct kb_diag *d)
@@ -721,6 +1087,12 @@ int kb_engine_import_record(struct kb_store *s, struct kb_record_state *st, cons
         rc = import_section(s, obj, write, out, d);
     } else if (strcmp(kind, "setting") == 0) {
         rc = import_setting(s, obj, write, out, d);
+    } else if (strcmp(kind, "user") == 0) {
+        rc = import_user(s, obj, write, out, d);
+    } else if (strcmp(kind, "media") == 0) {
+        rc = import_media(s, obj, write, out, warning, d);
+    } else if (strcmp(kind, "translations") == 0) {
+        rc = import_translations(s, st, obj, write, out, d);
     } else if (strcmp(kind, "khabar-export") == 0) {
         int64_t format = 0;
         rc = get_int(obj, "format", 1, &format, true, d);
@@ -730,8 +1102,8 @@ int kb_engine_import_record(struct kb_store *s, struct kb_record_state *st, cons
                              (long long)format, EXPORT_FORMAT);
     } else {
         rc = kb_diag_set(d, KB_EINVAL, "kind",
-                         "'%.40s' is not a record kind (khabar-export, setting, section, "
-                         "article, revision)",
+                         "'%.40s' is not a record kind (khabar-export, setting, user, "
+                         "section, media, article, revision, translations)",
                          kind);
     }
     json_decref(obj);

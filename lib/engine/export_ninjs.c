@@ -92,7 +92,7 @@ static int one(struct kb_store *s, int64_t id, const char *base, kb_export_write
         rep->articles += rc == 0;
         rep->trashed += rc == 0 && x.trashed;
     }
-    kb_origin_release(&x.origin);
+    kb_article_extra_release(&x);
     kb_article_release(&a);
     return rc;
 }

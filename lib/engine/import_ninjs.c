@@ -334,7 +334,7 @@ static int one_item(struct run *r, struct kb_ninjs_item *it, unsigned long where
     if (r->opts->on_article)
         r->opts->on_article(r->opts->on_article_ctx, "", &it->a, !existing, 0);
 out:
-    kb_origin_release(&ox.origin);
+    kb_article_extra_release(&ox);
     kb_article_release(&old);
     return rc;
 }

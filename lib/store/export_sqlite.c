@@ -76,6 +76,20 @@ void kb_origin_release(struct kb_origin *o)
     memset(o, 0, sizeof(*o));
 }
 
+static int strings_query(struct kb_store *s, const char *sql, int64_t id, char ***out, size_t *n,
+                         struct kb_diag *d);
+
+void kb_article_extra_release(struct kb_article_extra *x)
+{
+    if (!x)
+        return;
+    kb_origin_release(&x->origin);
+    for (size_t i = 0; i < x->nredirects; i++)
+        free(x->redirects[i]);
+    free(x->redirects);
+    memset(x, 0, sizeof(*x));
+}
+
 int kb_store_export_ids(struct kb_store *s, int64_t after, int64_t *ids, size_t max, size_t *n,
                         struct kb_diag *d)
 {
@@ -200,8 +214,10 @@ int kb_store_article_extra_get(struct kb_store *s, int64_t id, struct kb_article
         kb_diag_clear(d);
         rc = 0;
     }
+    if (rc == 0)
+        rc = kb_store_export_redirects(s, id, &x.redirects, &x.nredirects, d);
     if (rc) {
-        kb_origin_release(&x.origin);
+        kb_article_extra_release(&x);
         return rc;
     }
     *out = x;
@@ -258,6 +274,8 @@ static int extra_write(struct kb_store *s, int64_t id, const struct kb_article_e
     bind_time(st, 3, updated);
     sqlite3_bind_int(st, 4, updated_offset);
     if ((rc = run(st, "restoring an article", d)))
+        return rc;
+    if ((rc = kb_store_redirects_set(s, id, x->redirects, x->nredirects, d)))
         return rc;
     return kb_store_origin_put(s, id, &x->origin, d);
 }
@@ -338,4 +356,136 @@ void kb_store_read_end(struct kb_store *s)
     if (sp(s, "COMMIT", &ignore) != 0) {
         /* a read transaction has nothing to lose */
     }
+}
+
+/* ---- what other modules keep beside articles: redirects, translations, media ---------- */
+
+static int strings_query(struct kb_store *s, const char *sql, int64_t id, char ***out, size_t *n,
+                         struct kb_diag *d)
+{
+    sqlite3_stmt *st;
+    int rc = prep(s, sql, &st, d);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    char **v = NULL;
+    size_t cnt = 0, cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            cap = cap ? cap * 2 : 4;
+            v = kb_realloc(v, cap * sizeof(*v));
+        }
+        v[cnt++] = col_dup(st, 0);
+    }
+    int r = rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "reading", d);
+    sqlite3_finalize(st);
+    if (r) {
+        for (size_t i = 0; i < cnt; i++)
+            free(v[i]);
+        free(v);
+        return r;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+int kb_store_export_redirects(struct kb_store *s, int64_t id, char ***paths, size_t *n,
+                              struct kb_diag *d)
+{
+    return strings_query(s, "SELECT path FROM redirects WHERE article_id = ?1 ORDER BY path", id,
+                         paths, n, d);
+}
+
+int kb_store_redirects_set(struct kb_store *s, int64_t id, char *const *paths, size_t n,
+                           struct kb_diag *d)
+{
+    sqlite3_stmt *st;
+    int rc = prep(s, "DELETE FROM redirects WHERE article_id = ?1", &st, d);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    if ((rc = run(st, "writing redirects", d)))
+        return rc;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if ((rc = prep(s,
+                       "INSERT INTO redirects (path, article_id) VALUES (?1, ?2) ON CONFLICT "
+                       "(path) DO UPDATE SET article_id = excluded.article_id",
+                       &st, d)))
+            break;
+        bind_str(st, 1, paths[i]);
+        sqlite3_bind_int64(st, 2, id);
+        rc = run(st, "writing redirects", d);
+    }
+    return rc;
+}
+
+int kb_store_export_translations(struct kb_store *s, int64_t **pairs, size_t *n, struct kb_diag *d)
+{
+    sqlite3_stmt *st;
+    int rc = prep(s,
+                  "SELECT group_id, article_id FROM article_translations ORDER BY group_id, "
+                  "article_id",
+                  &st, d);
+    if (rc)
+        return rc;
+    int64_t *v = NULL;
+    size_t cnt = 0, cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            cap = cap ? cap * 2 : 8;
+            v = kb_realloc(v, cap * 2 * sizeof(*v));
+        }
+        v[2 * cnt] = sqlite3_column_int64(st, 0);
+        v[2 * cnt + 1] = sqlite3_column_int64(st, 1);
+        cnt++;
+    }
+    int r = rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "reading translations", d);
+    sqlite3_finalize(st);
+    if (r) {
+        free(v);
+        return r;
+    }
+    *pairs = v;
+    *n = cnt;
+    return 0;
+}
+
+int kb_store_translation_set(struct kb_store *s, int64_t article_id, int64_t group_id,
+                             bool *changed, struct kb_diag *d)
+{
+    sqlite3_stmt *st;
+    int rc = prep(s,
+                  "INSERT INTO article_translations (article_id, group_id) VALUES (?1, ?2) ON "
+                  "CONFLICT (article_id) DO UPDATE SET group_id = excluded.group_id WHERE "
+                  "group_id <> excluded.group_id",
+                  &st, d);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, group_id);
+    rc = run(st, "writing a translation", d);
+    if (rc == 0 && changed)
+        *changed = sqlite3_changes(kb_store_sqlite_db(s)) > 0;
+    return rc;
+}
+
+int kb_store_export_media_ids(struct kb_store *s, int64_t after, int64_t *ids, size_t max,
+                              size_t *n, struct kb_diag *d)
+{
+    sqlite3_stmt *st;
+    int rc = prep(s, "SELECT id FROM media WHERE id > ?1 ORDER BY id LIMIT ?2", &st, d);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    size_t k = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < max)
+        ids[k++] = sqlite3_column_int64(st, 0);
+    int r =
+        rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "listing", d);
+    sqlite3_finalize(st);
+    if (r == 0)
+        *n = k;
+    return r;
 }

@@ -2,17 +2,19 @@
 //
 // A database with every kind of content is built the way a newsroom builds it — the admin
 // API (Arabic articles with tags and photos, a draft, a scheduled one, edits that make
-// revisions, one in the trash), an imported ninjs item (its origin), a corpus line (its
-// external id), a setting — then exported, imported into an empty database and exported
+// revisions, one in the trash, a translation, an uploaded photo), an imported ninjs item
+// (its origin), a corpus line (its external id), a WordPress export (nested sections, old
+// addresses that redirect, authors as users without passwords), a setting — then exported, imported into an empty database and exported
 // again: the two exports must be the same bytes.  Also: re-import changes nothing, .gz and
 // .xz outputs read back the same, a failed export leaves no file, and bad export files are
 // refused with the line and the reason while the database stays exactly as it was.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { addUser, api, dbFingerprint, login, run, runOk, startServer, tempWorkspace } from './helpers.mjs';
+import { REPO, addUser, api, dbFingerprint, login, run, runOk, startServer, tempWorkspace } from './helpers.mjs';
 
 const PW = 'export-test-password-1';
 let ws;
@@ -71,6 +73,19 @@ before(async () => {
     const gone = await mk(rana, { headline: 'خبر سيحذف', status: 'published', published: '2024-01-02T10:00:00Z' });
     r = await api(base, 'DELETE', `/api/v1/articles/${gone.id}`, { session: rana });
     assert.ok(r.status === 200 || r.status === 204, `trash: ${r.status} ${JSON.stringify(r.json)}`);
+    // An English translation of the bridge story (hreflang group).
+    await mk(rana, {
+      headline: 'New bridge opens over the river', language: 'en', status: 'published',
+      published: '2024-11-13T10:00:00+03:00', translations: [{ id: pub.id }],
+      body_html: '<p>The bridge opened on Wednesday.</p>',
+    });
+    // An uploaded photo (the media table), made with ImageMagick like the demo's photos.
+    const png = spawnSync('convert', ['-size', '40x30', 'xc:#1a7f5a', 'png:-'], { maxBuffer: 1 << 20 });
+    assert.equal(png.status, 0, 'ImageMagick convert makes the test photo');
+    const up = await fetch(`${base}/api/v1/media?alt=${encodeURIComponent('صورة تجريبية')}&credit=${encodeURIComponent('خبر')}`, {
+      method: 'POST', headers: { Cookie: rana.cookie, 'X-CSRF-Token': rana.csrf }, body: png.stdout,
+    });
+    assert.equal(up.status, 201, await up.text());
   } finally {
     await server.stop();
   }
@@ -87,10 +102,11 @@ before(async () => {
     published: '2019-06-01T08:00:00+03:00',
   }) + '\n');
   runOk(['import', 'jsonl', corpus], { db: ws.db });
+  runOk(['import', 'wxr', path.join(REPO, 'fuzz', 'corpus', 'wxr', 'arabic-news-site.xml')], { db: ws.db });
 
   const out = path.join(ws.dir, 'e1.jsonl');
   const r = runOk(['export', 'jsonl', '--revisions', '--out', out], { db: ws.db });
-  assert.match(r.stderr, /6 articles \(1 in the trash\)/);
+  assert.match(r.stderr, /12 articles \(1 in the trash\)/);
   e1 = fs.readFileSync(out, 'utf8');
   for (const rec of records(e1)) counts[rec.kind] = (counts[rec.kind] || 0) + 1;
 });
@@ -101,8 +117,21 @@ test('export jsonl holds every kind of record, each with what is stored', () => 
   const recs = records(e1);
   assert.equal(recs[0].kind, 'khabar-export');
   assert.equal(recs[0].format, 1);
-  assert.equal(recs[0].articles, 6);
-  assert.equal(counts.article, 6);
+  assert.equal(recs[0].articles, 12);
+  assert.equal(counts.article, 12);
+  assert.equal(counts.media, 1);
+  assert.equal(counts.translations, 1);
+  const users = recs.filter((x) => x.kind === 'user');
+  assert.deepEqual(users.map((u) => u.name), ['hala', 'karim.s', 'omar', 'rana']);
+  assert.ok(users.every((u) => !('password' in u) && !JSON.stringify(u).includes('argon2')), 'no password hashes');
+  const secs = recs.filter((x) => x.kind === 'section');
+  const sec = (slug) => secs.find((x) => x.slug === slug);
+  assert.equal(sec('بلديات').parent, 'محليات');
+  assert.ok(secs.indexOf(sec('محليات')) < secs.indexOf(sec('بلديات')), 'a parent comes before its children');
+  assert.ok(recs.some((x) => x.kind === 'article' && x.redirects.length > 0), 'old WordPress addresses kept');
+  const media = recs.find((x) => x.kind === 'media');
+  assert.equal(media.alt, 'صورة تجريبية');
+  assert.equal(media.uploader, 'rana');
   assert.ok(counts.revision >= 2, `revisions: ${counts.revision}`);
   assert.ok(recs.some((x) => x.kind === 'setting' && x.key === 'site.name' && x.value === 'خبر اليوم'));
   assert.ok(recs.some((x) => x.kind === 'section' && x.slug === 'politics' && x.name === 'سياسة'));
@@ -136,12 +165,11 @@ test('export -> import into an empty database -> export gives the same bytes', (
   const ws2 = tempWorkspace('khabar-export2-');
   try {
     runOk(['init'], { db: ws2.db });
-    addUser(ws2.db, 'rana', 'editor', PW);
-    addUser(ws2.db, 'omar', 'author', PW);
     const file = path.join(ws2.dir, 'e1.jsonl');
     fs.writeFileSync(file, e1);
     const r = runOk(['import', 'jsonl', file], { db: ws2.db });
-    assert.match(r.stdout, /^6 created, 0 updated, 0 unchanged, 0 skipped/);
+    assert.match(r.stdout, /^12 created, 0 updated, 0 unchanged, 0 skipped/);
+    assert.doesNotMatch(r.stdout, /warnings/);
     const e2 = runOk(['export', 'jsonl', '--revisions'], { db: ws2.db }).stdout;
     assert.equal(e2, e1);
     // The restored site serves: search finds the Arabic article in the new database.
@@ -150,7 +178,7 @@ test('export -> import into an empty database -> export gives the same bytes', (
     // A second import of the same file changes nothing.
     const before = dbFingerprint(ws2.db);
     const again = runOk(['import', 'jsonl', file], { db: ws2.db });
-    assert.match(again.stdout, /^0 created, 0 updated, 6 unchanged, 0 skipped/);
+    assert.match(again.stdout, /^0 created, 0 updated, 12 unchanged, 0 skipped/);
     assert.equal(dbFingerprint(ws2.db), before);
   } finally {
     ws2.cleanup();
@@ -166,8 +194,6 @@ test('compressed exports (.gz, .xz) read back the same', () => {
       const magic = fs.readFileSync(file).subarray(0, 2).toString('hex');
       assert.equal(magic, ext === 'gz' ? '1f8b' : 'fd37');
       runOk(['init'], { db: ws3.db });
-      addUser(ws3.db, 'rana', 'editor', PW);
-      addUser(ws3.db, 'omar', 'author', PW);
       runOk(['import', 'jsonl', file], { db: ws3.db });
       assert.equal(runOk(['export', 'jsonl', '--revisions'], { db: ws3.db }).stdout, e1);
     } finally {
@@ -181,9 +207,10 @@ test('an author the new database does not have is reported, not invented', () =>
   try {
     runOk(['init'], { db: ws4.db });
     const file = path.join(ws4.dir, 'e1.jsonl');
-    fs.writeFileSync(file, e1);
+    fs.writeFileSync(file, e1.split('\n').filter((l) => !l.startsWith('{"kind":"user"')).join('\n'));
     const r = runOk(['import', 'jsonl', file], { db: ws4.db });
-    assert.match(r.stdout, /unknown author/);
+    assert.match(r.stdout, /unknown author \(left without one\): lines/);
+    assert.match(r.stdout, /unknown media uploader/);
   } finally {
     ws4.cleanup();
   }
