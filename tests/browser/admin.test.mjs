@@ -175,11 +175,18 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       await page.keyboard.press('Control+s');
       const saved = await openArticle(page);
       assert.equal(saved.status, 'draft');
-      const when = Math.ceil((Date.now() + 7000) / 1000) * 1000;
+      const when = Math.ceil((Date.now() + 9000) / 1000) * 1000;
       await page.getByLabel('موعد النشر').fill(instantToWall(when, ZONE));
       await page.getByRole('button', { name: 'جدولة' }).click();
       await page.locator('.status .badge', { hasText: 'مجدول' }).waitFor();
       const a = await openArticle(page);
+
+      // Before its time: nowhere (and these pages are now cached).
+      assert.ok(!(await getText(`${base}/`)).text.includes(headline), 'not on the home page before its time');
+      assert.ok(!(await getText(`${base}/politics/`)).text.includes(headline), 'not on its section page before its time');
+      assert.equal((await getText(`${base}${a.url}`)).status, 404, 'its URL is 404 before its time');
+      assert.ok(Date.now() < when - 500, 'the checks above ran before the scheduled time');
+
       assert.equal(a.status, 'scheduled');
       assert.equal(Date.parse(a.published), when, 'the schedule typed in Riyadh time is the instant meant');
       assert.equal(a.image.caption, 'قاعة المطالعة في الليلة الأولى');
@@ -187,12 +194,6 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       assert.match(a.body_html, /<h2>إقبال الطلاب<\/h2>/);
       assert.match(a.body_html, /<blockquote>/);
       assert.deepEqual(a.tags, ['تعليم', 'مكتبات']);
-
-      // Before its time: nowhere (and these pages are now cached).
-      assert.ok(Date.now() < when - 500, 'the checks below run before the scheduled time');
-      assert.ok(!(await getText(`${base}/`)).text.includes(headline), 'not on the home page before its time');
-      assert.ok(!(await getText(`${base}/politics/`)).text.includes(headline), 'not on its section page before its time');
-      assert.equal((await getText(`${base}${a.url}`)).status, 404, 'its URL is 404 before its time');
 
       // At its time: everywhere.
       const seen = await pollUntil(async () => (await getText(`${base}/`)).text.includes(headline), { limitMs: 20_000, intervalMs: 200 });
@@ -402,6 +403,7 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
     try {
       await page.getByRole('link', { name: 'مقال جديد' }).first().click();
       const toolbar = page.getByRole('toolbar', { name: 'تنسيق النص' });
+      await toolbar.waitFor();
       assert.equal(await toolbar.locator('button[tabindex="0"]').count(), 1, 'one tab stop');
       await page.getByLabel('المصدر', { exact: true }).focus();
       // Tab from the last field before the photo walks the form in order to the toolbar.
