@@ -150,11 +150,75 @@ static char *clean_cstr(const char *s)
     return s ? clean_dup(s, strlen(s)) : NULL;
 }
 
+/* Decode character references left in a value that was already decoded once (WordPress
+ * and others escape twice: og:description "it&#8217;s"), in place: the text only shrinks. */
+static void decode_again(char *s)
+{
+    static const struct {
+        const char *name, *utf8;
+    } named[] = {{"amp", "&"},
+                 {"quot", "\""},
+                 {"lt", "<"},
+                 {"gt", ">"},
+                 {"apos", "'"},
+                 {"nbsp", "\xC2\xA0"},
+                 {"hellip", "\xE2\x80\xA6"},
+                 {"rsquo", "\xE2\x80\x99"},
+                 {"lsquo", "\xE2\x80\x98"},
+                 {"ldquo", "\xE2\x80\x9C"},
+                 {"rdquo", "\xE2\x80\x9D"},
+                 {"ndash", "\xE2\x80\x93"},
+                 {"mdash", "\xE2\x80\x94"}};
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (*r == '&') {
+            const char *semi = strchr(r, ';');
+            if (semi && semi - r <= 9) {
+                size_t len = (size_t)(semi - r - 1);
+                char enc[4];
+                size_t el = 0;
+                if (r[1] == '#') {
+                    unsigned long cp = 0;
+                    bool hex = r[2] == 'x' || r[2] == 'X';
+                    const char *q = r + (hex ? 3 : 2);
+                    bool ok = q < semi;
+                    for (; q < semi && ok; q++) {
+                        int dv = isdigit((unsigned char)*q) ? *q - '0'
+                                 : hex && isxdigit((unsigned char)*q)
+                                     ? tolower((unsigned char)*q) - 'a' + 10
+                                     : -1;
+                        ok = dv >= 0 && cp < 0x110000;
+                        cp = cp * (hex ? 16 : 10) + (unsigned long)(dv < 0 ? 0 : dv);
+                    }
+                    if (ok && cp >= 0x20 && cp < 0x110000 && !(cp >= 0xD800 && cp <= 0xDFFF))
+                        el = kb_utf8_encode((uint32_t)cp, enc);
+                } else {
+                    for (size_t k = 0; k < sizeof(named) / sizeof(named[0]) && !el; k++)
+                        if (strlen(named[k].name) == len && strncmp(r + 1, named[k].name, len) == 0)
+                            memcpy(enc, named[k].utf8, el = strlen(named[k].utf8));
+                }
+                if (el && el <= (size_t)(semi - r + 1)) {
+                    memcpy(w, enc, el);
+                    w += el;
+                    r = semi + 1;
+                    continue;
+                }
+            }
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+}
+
+/* Meta and JSON-LD values: decoded again, collapsed, trimmed. */
 static void set_once(char **dst, const char *s)
 {
     if (*dst || !s)
         return;
-    *dst = clean_cstr(s);
+    char *tmp = kb_strdup(s);
+    decode_again(tmp);
+    *dst = clean_cstr(tmp);
+    free(tmp);
 }
 
 /* Normalized form for comparisons: the analyzer's folding, then only letters and digits
@@ -779,8 +843,11 @@ static void note_element(struct page *pg, const GumboNode *n, int id, unsigned i
         break;
     case GUMBO_TAG_LINK: {
         const char *rel = attr(n, "rel");
-        if (rel && ci_eq(rel, "canonical"))
+        if (rel && ci_eq(rel, "canonical")) {
             set_once(&pg->canonical, attr(n, "href"));
+            if (!pg->base && is_http(pg->canonical))
+                pg->base = pg->canonical; /* links in the body resolve against it */
+        }
         break;
     }
     case GUMBO_TAG_TITLE:
@@ -939,6 +1006,8 @@ static void blk_close(struct page *pg, struct cur *c)
     if (pg->text.p)
         pg->text.p[pg->text.n] = '\0';
     b->text_len = pg->text.n - b->text_off;
+    while (pg->html.n > b->html_off && pg->html.p[pg->html.n - 1] == ' ')
+        pg->html.p[--pg->html.n] = '\0';
     b->html_len = pg->html.n - b->html_off;
     if (b->text_len == 0) {
         pg->html.n = b->html_off;
@@ -1781,7 +1850,7 @@ static char *strip_site(const char *title, const char *site)
         free(last);
         free(firstp);
         if (last_site) /* everything before the last separator */
-            return clean_dup(title, (size_t)(parts[np - 1] - title));
+            return clean_dup(title, (size_t)(parts[np - 2] - title) + lens[np - 2]);
         if (first_site)
             return clean_cstr(parts[1]);
     }
@@ -2029,9 +2098,14 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
     /* headline: the h1 a meta title agrees with, else JSON-LD, og, <title> */
     const char *metas[] = {j.headline, pg->og_title, pg->tw_title, pg->ip_headline, pg->title};
     for (size_t i = 0; i < pg->nh1 && !a.headline; i++)
-        for (size_t k = 0; k < sizeof(metas) / sizeof(metas[0]) && !a.headline; k++)
-            if (metas[k] && (same_text(pg->h1[i], metas[k]) || contains_norm(metas[k], pg->h1[i])))
+        for (size_t k = 0; k < sizeof(metas) / sizeof(metas[0]) && !a.headline; k++) {
+            if (!metas[k])
+                continue;
+            if (k < 2 && same_text(pg->h1[i], metas[k])) /* the same words: the editor's meta */
+                a.headline = kb_strdup(metas[k]), a.headline_from = k ? KB_HS_META : KB_HS_JSONLD;
+            else if (same_text(pg->h1[i], metas[k]) || contains_norm(metas[k], pg->h1[i]))
                 a.headline = kb_strdup(pg->h1[i]), a.headline_from = KB_HS_MARKUP;
+        }
     if (!a.headline && j.headline)
         a.headline = kb_strdup(j.headline), a.headline_from = KB_HS_JSONLD;
     if (!a.headline && (pg->og_title || pg->tw_title))
@@ -2048,7 +2122,9 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
                         : pg->og_desc   ? pg->og_desc
                         : pg->meta_desc ? pg->meta_desc
                                         : pg->tw_desc);
-    if (a.lede && a.headline && same_text(a.lede, a.headline)) {
+    if (a.lede &&
+        (same_text(a.lede, a.headline) || kb_readtime_words(a.lede, strlen(a.lede)) < 4)) {
+        /* a copy of the headline, or "| Site News": not a standfirst */
         free(a.lede);
         a.lede = NULL;
     }
