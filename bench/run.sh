@@ -301,6 +301,12 @@ if [ -s "$work/problems" ]; then
 fi
 say "load average now: $(cut -d' ' -f1-3 /proc/loadavg) — figures move ±40% on a shared 2-core machine; compare the ratios."
 say ""
+# Articles published per second through the admin API, 1 and 4 clients, beside WordPress's
+# and Ghost's reference figures (bench/publish.sh; KB_BENCH_PUBLISH=0 leaves it out).
+if [ "${KB_BENCH_PUBLISH:-1}" != 0 ]; then
+  KHABAR_BIN=$bin "$repo/bench/publish.sh" || say "bench: bench/publish.sh could not run"
+  say ""
+fi
 # A 1 GB WordPress export: the importer's peak memory beside a 10 MB one (bench/wxr-1g.sh;
 # KB_BENCH_WXR_MB=0 leaves it out).
 if [ "${KB_BENCH_WXR_MB:-1024}" != 0 ]; then
