@@ -936,7 +936,26 @@ static enum MHD_Result route(struct ctx *x)
             srv_entry_new(404, SRV_KIND_STATIC, "text/plain; charset=utf-8", NULL, 0, 0, NULL);
         return send_entry(x, e, NULL, 0, 0);
     }
-    /* Tag and author pages: "tag" and "author" are reserved section slugs (store.h). */
+    /* Tag and author pages: "tag" and "author" are reserved section slugs (store.h), so
+     * "/tag/x" is never an article: it is the tag page without its slash. */
+    if (n == 2 && !t->trailing && (strcmp(s[0], "tag") == 0 || strcmp(s[0], "author") == 0)) {
+        struct kb_page p;
+        kb_page_init(&p);
+        struct kb_buf loc;
+        kb_buf_init(&loc, 4 * MAX_URI);
+        kb_buf_addf(&loc, "/%s/", s[0]);
+        kb_buf_add_urlpath(&loc, s[1], strlen(s[1]));
+        kb_buf_addch(&loc, '/');
+        if (kb_buf_err(&loc)) {
+            kb_buf_release(&loc);
+            return send_error(x, 404);
+        }
+        p.status = 301;
+        p.location = kb_buf_detach(&loc, NULL);
+        struct srv_entry *e = entry_from_page(&p, SRV_KIND_PAGE);
+        kb_page_release(&p);
+        return send_entry(x, e, NULL, 0, 0);
+    }
     if (n == 2 && t->trailing && strcmp(s[0], "tag") == 0)
         return serve_dynamic(x, R_TAG);
     if (n == 2 && t->trailing && strcmp(s[0], "author") == 0)

@@ -15,6 +15,7 @@ import {
   getJson,
   getText,
   pollUntil,
+  request,
   run,
   runOk,
   startServer,
@@ -155,6 +156,9 @@ describe('the site around the article', () => {
     assert.equal((await getText(srv.url(`${path}?page=${pages.length + 1}`))).status, 404, 'past the end');
     assert.equal((await getText(srv.url(`${path}?page=0`))).status, 404);
     assert.equal((await getText(srv.url(`/tag/${encodeURIComponent('لا يوجد')}/`))).status, 404, 'an unused tag');
+    const bare = await request(srv.url(path.slice(0, -1)));
+    assert.equal(bare.status, 301, 'without its slash, the tag page redirects');
+    assert.equal(bare.headers.location, path);
   });
 
   test('the article page links its tags and byline to their pages, which link back', async () => {
