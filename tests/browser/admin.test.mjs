@@ -194,6 +194,11 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       assert.match(a.body_html, /<h2>إقبال الطلاب<\/h2>/);
       assert.match(a.body_html, /<blockquote>/);
       assert.deepEqual(a.tags, ['تعليم', 'مكتبات']);
+      const lib = await page.evaluate(async () => (await fetch('/api/v1/media')).json());
+      const photo = lib.media.find((m) => m.src === a.image.src);
+      assert.ok(photo, `the photo is in the media library: ${a.image.src}`);
+      assert.equal(photo.caption, 'قاعة المطالعة في الليلة الأولى', 'the library keeps the text typed after the upload');
+      assert.equal(photo.credit, 'عدسة خبر');
 
       // At its time: everywhere.
       const seen = await pollUntil(async () => (await getText(`${base}/`)).text.includes(headline), { limitMs: 20_000, intervalMs: 200 });

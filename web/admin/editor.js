@@ -444,6 +444,7 @@ class Editor {
       this.saveState.textContent = status ? `${STATUS[this.article.status]} — حُفظ ${t}` : `حُفظ ${t}`;
       this.refresh();
       if (this.revisions.open) this.loadRevisions();
+      this.syncMedia();
       if (!quiet || status) toast(status ? `الحالة الآن: ${STATUS[this.article.status]}` : 'حُفظ المقال', 'ok');
       return true;
     }
@@ -547,12 +548,13 @@ class Editor {
       headers: { 'Content-Type': file.type || 'application/octet-stream' },
       query,
     });
-    if (r.status !== 201) {
+    if (r.status !== 201 && r.status !== 200) { // 200: the same bytes were uploaded before
       this.uploadState.textContent = r.status === 501 ? 'رفع الصور غير متاح على هذا الخادم بعد' : `لم تُرفع الصورة: ${message(r)}`;
       this.uploadState.className = 'upload-state error';
       return;
     }
     const m = r.json;
+    this.mediaText = { alt: m.alt || '', caption: m.caption || '', credit: m.credit || '', copyright: m.copyright || '' };
     this.photo = {
       id: m.id,
       src: m.src,
@@ -567,6 +569,19 @@ class Editor {
     this.uploadState.textContent = `رُفعت الصورة (${m.width}×${m.height})`;
     this.showPhoto();
     this.changed();
+  }
+
+  /** Keep the media library's text in step with what the article says about its photo
+   * (best effort: the article's copy is what the page shows). */
+  async syncMedia() {
+    const p = this.photo;
+    if (!p?.id || !this.mediaText) return;
+    const now = {};
+    for (const k of ['alt', 'caption', 'credit', 'copyright']) now[k] = this.pf[k].value.trim();
+    const change = Object.fromEntries(Object.entries(now).filter(([k, v]) => v !== this.mediaText[k]));
+    if (!Object.keys(change).length) return;
+    const r = await request('PATCH', `/api/v1/media/${p.id}`, { body: change });
+    if (r.ok) Object.assign(this.mediaText, change);
   }
 
   removePhoto() {
