@@ -13,6 +13,7 @@
  * site has none (still a URI, so the item validates; import ninjs reads it back as the
  * path); bytes outside ASCII are percent-encoded.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,28 @@
 #include "khabar/ninjs.h"
 
 #define PAGE 256
+
+/* `s` as a URI: bytes outside printable ASCII, and the ones RFC 3986 never allows (space
+ * " < > \\ ^ ` { | }, and a % not starting an escape) percent-encoded; import ninjs
+ * decodes them to find the article again. */
+static void uri_escape(char *out, size_t cap, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && k + 4 < cap; p++) {
+        bool esc = *p <= ' ' || *p >= 0x7F || strchr("\"<>\\^`{|}", *p);
+        if (*p == '%')
+            esc = !(isxdigit(p[1]) && isxdigit(p[2]));
+        if (esc) {
+            out[k++] = '%';
+            out[k++] = hex[*p >> 4];
+            out[k++] = hex[*p & 15];
+        } else {
+            out[k++] = (char)*p;
+        }
+    }
+    out[k] = '\0';
+}
 
 static int one(struct kb_store *s, int64_t id, const char *base, kb_export_write_fn write,
                void *ctx, struct kb_buf *b, struct kb_export_report *rep, struct kb_diag *d)
@@ -35,9 +58,9 @@ static int one(struct kb_store *s, int64_t id, const char *base, kb_export_write
         kb_article_release(&a);
         return rc;
     }
-    char uri[2200], version[32];
+    char uri[3 * KB_MAX_EXTERNAL_ID + 1], version[32];
     if (a.external_id)
-        snprintf(uri, sizeof(uri), "%s", a.external_id);
+        uri_escape(uri, sizeof(uri), a.external_id);
     else if (base && *base)
         snprintf(uri, sizeof(uri), "%.2000s/api/v1/articles/%lld", base, (long long)id);
     else

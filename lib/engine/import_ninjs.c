@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <jansson.h>
 #include "khabar/engine.h"
 #include "khabar/export.h"
 #include "khabar/newsroom_store.h"
@@ -44,7 +45,8 @@ struct run {
     const struct kb_import_opts *opts;
     struct kb_import_report *rep;
     int64_t now;
-    char *base; /* site.base_url without a trailing '/', NULL when unset */
+    char *base;    /* site.base_url without a trailing '/', NULL when unset */
+    char *matched; /* the decoded key find_uri matched last */
 };
 
 static void note(struct kb_import_skip *list, size_t *nlist, size_t *total, const char *reason,
@@ -274,6 +276,57 @@ static bool same_origin(const struct kb_origin *a, const struct kb_origin *b)
            same_str(a->located, b->located);
 }
 
+/* The id in one of this site's own uris (export_ninjs.c): "urn:khabar:article:N" or
+ * "<site.base_url>/api/v1/articles/N"; 0 for any other uri. */
+static int64_t own_id(const struct run *r, const char *uri)
+{
+    static const char urn[] = "urn:khabar:article:", api[] = "/api/v1/articles/";
+    const char *p = NULL;
+    size_t nb = r->base ? strlen(r->base) : 0;
+    if (strncmp(uri, urn, sizeof(urn) - 1) == 0)
+        p = uri + sizeof(urn) - 1;
+    else if (nb && strncmp(uri, r->base, nb) == 0 && strncmp(uri + nb, api, sizeof(api) - 1) == 0)
+        p = uri + nb + sizeof(api) - 1;
+    int64_t id = 0;
+    for (; p && *p >= '0' && *p <= '9' && id < INT64_MAX / 10; p++)
+        id = id * 10 + (*p - '0');
+    return p && !*p ? id : 0;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* The article of `uri`: by external_id; else by the uri with its %XX escapes decoded (an
+ * export writes another importer's key, "pagetext:2024-11-13:عنوان", percent-encoded so it
+ * is a URI); 0 when none. */
+static int find_uri(struct run *r, const char *uri, int64_t *id, struct kb_diag *d)
+{
+    int rc = kb_store_article_find_external(r->s, uri, id, d);
+    if (rc != KB_ENOTFOUND || !strchr(uri, '%'))
+        return rc;
+    kb_diag_clear(d);
+    char *dec = kb_strdup(uri), *w = dec;
+    for (const char *p = uri; *p; p++) {
+        if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+            *w++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+            p += 2;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    rc = strcmp(dec, uri) ? kb_store_article_find_external(r->s, dec, id, d) : KB_ENOTFOUND;
+    if (rc == 0)
+        kb_set_str(&r->matched, dec); /* the article keeps the key it has */
+    free(dec);
+    return rc;
+}
+
 static int one_item(struct run *r, struct kb_ninjs_item *it, unsigned long where, struct kb_diag *d)
 {
     if (it->type && strcmp(it->type, "text") != 0 && strcmp(it->type, "composite") != 0) {
@@ -287,14 +340,30 @@ static int one_item(struct run *r, struct kb_ninjs_item *it, unsigned long where
     if (it->tags_dropped)
         warn(r, "subjects not kept as tags (over 50, or over 100 bytes)", where);
     int64_t existing = 0;
-    int rc = kb_store_article_find_external(r->s, it->a.external_id, &existing, d);
+    kb_set_str(&r->matched, NULL);
+    int rc = find_uri(r, it->a.external_id, &existing, d);
     if (rc && rc != KB_ENOTFOUND)
         return rc;
     kb_diag_clear(d);
+    if (existing && r->matched)
+        kb_set_str(&it->a.external_id, r->matched);
     struct kb_article old;
     kb_article_init(&old);
     struct kb_article_extra ox = {0};
     bool canceled = it->pubstatus == KB_NINJS_CANCELED;
+    int64_t own = existing ? 0 : own_id(r, it->a.external_id);
+    if (own) { /* this site's own article, exported as ninjs: it stays native */
+        rc = kb_store_article_get(r->s, own, &old, d);
+        if (rc == 0 && !old.external_id) {
+            existing = own;
+            kb_set_str(&it->a.external_id, NULL);
+        }
+        kb_article_release(&old);
+        kb_article_init(&old);
+        if (rc && rc != KB_ENOTFOUND)
+            return rc;
+        kb_diag_clear(d);
+    }
     if (existing) {
         if ((rc = kb_store_article_get(r->s, existing, &old, d)) ||
             (rc = kb_store_article_extra_get(r->s, existing, &ox, d)))
@@ -314,8 +383,12 @@ static int one_item(struct run *r, struct kb_ninjs_item *it, unsigned long where
     struct kb_origin o;
     origin_of(it, &o);
     bool trashed = existing && ox.trashed;
+    /* An article that did not come as ninjs (native, or another importer's) has no origin
+     * to compare: its content decides, and an unchanged one gets no origin row. */
+    bool from_ninjs = strcmp(ox.origin.format, "ninjs") == 0;
     if (existing && trashed == canceled && kb_article_diff_fields(&it->a, &old) == 0 &&
-        it->a.published_offset == old.published_offset && same_origin(&o, &ox.origin)) {
+        it->a.published_offset == old.published_offset &&
+        (!from_ninjs || same_origin(&o, &ox.origin))) {
         r->rep->unchanged++;
         goto out;
     }
@@ -363,11 +436,12 @@ static int one_file(struct run *r, const char *file, struct kb_diag *d)
             if (f.lines[i]) {
                 d->line = f.lines[i];
             } else if (f.n > 1) { /* an array: name the item, and its uri when known */
+                const json_t *u = json_object_get(f.items[i], "uri");
                 struct kb_buf msg;
                 kb_buf_init(&msg, sizeof(d->msg) - 1);
                 kb_buf_addf(&msg, "item %zu", i + 1);
-                if (it.a.external_id)
-                    kb_buf_addf(&msg, " (%.120s)", it.a.external_id);
+                if (json_is_string(u))
+                    kb_buf_addf(&msg, " (%.120s)", json_string_value(u));
                 kb_buf_addf(&msg, ": %s", d->msg);
                 if (!kb_buf_err(&msg))
                     memcpy(d->msg, msg.p, msg.n + 1);
@@ -447,6 +521,7 @@ int kb_engine_import_ninjs(struct kb_store *s, const char *const *files, size_t 
         }
     }
     free(r.base);
+    free(r.matched);
     if (report)
         *report = rep;
     return rc;
