@@ -72,7 +72,8 @@ static void user_help(FILE *f)
           "       khabar user disable NAME | enable NAME\n\n"
           "Roles: admin (everything, users), editor (publishes anything, sections), author\n"
           "(writes and submits own articles), contributor (drafts only).  Passwords need at\n"
-          "least 10 characters.  Disabling a user ends their sessions.\n",
+          "least 10 characters.  Disabling a user ends their sessions.  Authors brought in by\n"
+          "`khabar import wxr` have no password and cannot sign in until `user passwd` sets one.\n",
           f);
 }
 
