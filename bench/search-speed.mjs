@@ -6,7 +6,11 @@
 // 2. 1,000 queries built deterministically from the imported headlines (every other query
 //    one word, the others a two-word "phrase"), through /api/v1/search on a running
 //    `khabar serve` under wrk (-t2 -c16 -d10s, a Lua script cycling through the queries;
-//    and -t1 -c1 for the latency of one query alone): p50, p99, queries/s.
+//    and -t1 -c1 for the latency of one query alone): p50, p99, queries/s, and the server's
+//    CPU per query (from /proc: the figure other people's load on the machine does not
+//    change).  Measured once the server's in-memory ranker is built (its stderr line says
+//    so, with its size and build time).  There is no results cache: nothing is warm but
+//    the OS page cache (every query is fetched once first).
 // 3. The same queries through plain FTS5 (unicode61) over the same texts in a copy
 //    (bench/fts5-latency.c: count + bm25 top 10 + highlight/snippet, one thread).
 // 4. The same at a 10,000-article prefix, for the growth curve and the projection to 1M.
@@ -15,6 +19,7 @@
 // Usage: node search-speed.mjs KHABAR_BIN ANT_JSONL_XZ WORKDIR
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const [bin, antPath, work] = process.argv.slice(2);
@@ -110,11 +115,26 @@ function plainLatency(plainDb, queries) {
 function toMs(v, unit) {
   return Number(v) * { us: 1e-3, ms: 1, s: 1e3 }[unit];
 }
-function runWrk(url, script, threads, conns, secs) {
+// CPU seconds (user + system) the process has used so far, from /proc (Linux).
+function cpuSeconds(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
+function runWrk(url, script, threads, conns, secs, pid) {
+  const load0 = os.loadavg()[0];
+  const cpu0 = cpuSeconds(pid);
   const r = spawnSync('wrk', [`-t${threads}`, `-c${conns}`, `-d${secs}s`, '-s', script, '--latency', url], {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`wrk: ${r.stderr}`);
+  const cpu = cpuSeconds(pid) - cpu0;
+  const load = (load0 + os.loadavg()[0]) / 2;
   const o = r.stdout;
   const pct = (p) => {
     const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(o);
@@ -122,12 +142,15 @@ function runWrk(url, script, threads, conns, secs) {
   };
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(o);
   const errs = /Socket errors: (.*)/.exec(o);
+  const requests = Number(/(\d+) requests in/.exec(o)[1]);
   return {
+    cpuMs: (1000 * cpu) / requests, // the server's CPU per query: independent of others' load
+    load,
     p50: pct(50),
     p90: pct(90),
     p99: pct(99),
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(o)[1]),
-    requests: Number(/(\d+) requests in/.exec(o)[1]),
+    requests,
     non2xx: non2xx ? Number(non2xx[1]) : 0,
     socketErrors: errs ? errs[1] : '',
   };
@@ -149,6 +172,15 @@ async function engineLoad(db, queries) {
   const { startServer } = await import('../tests/e2e/helpers.mjs');
   const server = await startServer(db);
   try {
+    // The in-memory ranker is built on the server's own thread at start; until it is, the
+    // server answers through FTS5.  Measure the ranker: wait for its report line.
+    const t0 = process.hrtime.bigint();
+    let m;
+    while (!(m = /search index: (\d+) articles, (\d+) terms, ([\d.]+) MiB, built in ([\d.]+) s/.exec(server.stderr()))) {
+      if (ms(t0) > 900_000) throw new Error(`no search index after 15 minutes: ${server.stderr()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const index = { articles: Number(m[1]), terms: Number(m[2]), mib: Number(m[3]), buildS: Number(m[4]) };
     const base = server.url('/');
     // warm-up: every query once, checked for a 200 and JSON
     for (const p of paths) {
@@ -156,9 +188,9 @@ async function engineLoad(db, queries) {
       if (res.status !== 200) throw new Error(`${p}: ${res.status}`);
       await res.json();
     }
-    const one = runWrk(base, script, 1, 1, Math.max(3, WRK_SECS / 2));
-    const load = runWrk(base, script, 2, 16, WRK_SECS);
-    return { one, load };
+    const one = runWrk(base, script, 1, 1, Math.max(3, WRK_SECS / 2), server.pid);
+    const load = runWrk(base, script, 2, 16, WRK_SECS, server.pid);
+    return { one, load, index };
   } finally {
     await server.stop();
   }
@@ -198,29 +230,39 @@ console.log(
 console.log(`  10,000-article prefix: ${f2(small.imp.t)} s, ${Math.round(small.imp.created / small.imp.t)} articles/s, index ${mib(small.imp.indexBytes)} MiB`);
 console.log('');
 console.log(`${NQ} queries from the headlines (${NQ / 2} words, ${NQ / 2} two-word phrases), latency in ms`);
-console.log('                                            articles   p50     p90     p99     queries/s');
+console.log('                                            articles   p50     p90     p99     queries/s  CPU ms/q  load');
 const row = (name, n, r, q) =>
-  console.log(`${name.padEnd(44)}${String(n).padStart(8)}  ${f2(r.p50).padStart(6)}  ${f2(r.p90).padStart(6)}  ${f2(r.p99).padStart(6)}  ${f1(q).padStart(9)}`);
+  console.log(
+    `${name.padEnd(44)}${String(n).padStart(8)}  ${f2(r.p50).padStart(6)}  ${f2(r.p90).padStart(6)}  ${f2(r.p99).padStart(6)}  ${f1(q).padStart(9)}` +
+      (r.cpuMs !== undefined ? `  ${f2(r.cpuMs).padStart(8)}  ${f1(r.load).padStart(4)}` : ''),
+  );
 for (const s of [small, full]) {
   row('khabar /api/v1/search, wrk -t2 -c16', s.imp.created, s.e.load, s.e.load.rps);
   row('khabar /api/v1/search, wrk -t1 -c1', s.imp.created, s.e.one, s.e.one.rps);
   row('plain FTS5 unicode61, 1 thread, in-process', s.imp.created, s.p, s.p.qps);
 }
+for (const s of [small, full])
+  console.log(
+    `  in-memory ranker at ${s.e.index.articles} articles: ${s.e.index.terms} terms, ${s.e.index.mib} MiB, built in ${s.e.index.buildS} s on the server's own thread`,
+  );
+console.log('  (no results cache: every request is ranked, marked and rendered; cold and warm are the same path.');
+console.log("   CPU ms/q = the server process's user+system CPU over the run / requests — what the machine's load does not change;");
+console.log('   load = the 1-minute load average during the run, on 2 cores shared with other work)');
 const bad = [small, full].flatMap((s) => [s.e.load, s.e.one]).filter((r) => r.non2xx || r.socketErrors);
 if (bad.length) console.log(`  WARNING: non-2xx or socket errors: ${JSON.stringify(bad)}`);
 console.log('  (plain FTS5 finds only the exact spelling: fewer matches to rank, no stemming, no HTTP/JSON)');
-// Projection: the cost of a query is dominated by reading and ranking its posting lists,
-// which grow linearly with the number of articles; extrapolate linearly from 10k → 30k.
+// Projection: a query's ranking cost grows with its posting lists (linear in the corpus for
+// a given word), its marks and rendering do not; the index's memory and build time grow
+// linearly.  Extrapolated linearly from the two sizes above (an upper bound for the marks).
 const n1 = small.imp.created;
 const n2 = imp.created;
 const proj = (a, b) => b + ((b - a) * (1e6 - n2)) / (n2 - n1);
 console.log('');
-console.log(
-  `Projection to 1,000,000 articles (linear in the number of articles, from the two sizes above; ` +
-    `posting lists grow with the corpus):`,
-);
+console.log('Projection to 1,000,000 articles (linear from the two sizes above):');
 console.log(
   `  one query alone: p50 ${f1(proj(small.e.one.p50, e.one.p50))} ms, p99 ${f1(proj(small.e.one.p99, e.one.p99))} ms;` +
+    ` server CPU ${f2(proj(small.e.one.cpuMs, e.one.cpuMs))} ms a query;` +
+    ` in-memory ranker ${f1(proj(small.e.index.mib, e.index.mib) / 1024)} GiB built in ${f1(proj(small.e.index.buildS, e.index.buildS) / 60)} min;` +
     ` import ${f1((1e6 / (imp.created / imp.t)) / 60)} min at today's rate;` +
-    ` index ${((imp.indexBytes / n2) * 1e6 / 1073741824).toFixed(1)} GiB`,
+    ` FTS5 index ${((imp.indexBytes / n2) * 1e6 / 1073741824).toFixed(1)} GiB`,
 );

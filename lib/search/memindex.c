@@ -35,6 +35,8 @@
 #define POS_MASK ((1u << COL_SHIFT) - 1)
 #define BM25_K1 1.2
 #define BM25_B 0.75
+#define SETTLE_MS 300 /* a rebuild waits this long without a newer generation */
+#define SETTLE_MAX 30
 
 struct term {
     uint32_t str;    /* offset of the NUL-terminated term in strs */
@@ -799,7 +801,24 @@ static void *builder(void *arg)
             pthread_cond_wait(&l->cv, &l->mu);
         if (l->stopping)
             break;
+        /* Let a burst of commits (an import in another process) settle: build once no newer
+         * generation was asked for during SETTLE_MS, or after SETTLE_MAX waits at most. */
         uint64_t gen = l->want_gen;
+        for (int i = 0; i < SETTLE_MAX && !l->stopping; i++) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += SETTLE_MS * 1000000L;
+            ts.tv_sec += ts.tv_nsec / 1000000000L;
+            ts.tv_nsec %= 1000000000L;
+            while (!l->stopping && l->want_gen == gen &&
+                   pthread_cond_timedwait(&l->cv, &l->mu, &ts) == 0)
+                ;
+            if (l->want_gen == gen)
+                break;
+            gen = l->want_gen;
+        }
+        if (l->stopping)
+            break;
         l->tried_gen = gen;
         pthread_mutex_unlock(&l->mu);
         struct kb_search_index *x = NULL;
