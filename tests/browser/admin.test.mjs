@@ -92,9 +92,14 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
     if (ws) ws.cleanup();
   });
 
-  /** A fresh browser context signed in as `name` through the login form. */
+  const cookies = {}; // per user, after their first sign-in through the form
+
+  /**
+   * A fresh browser context signed in as `name`: through the login form the first time,
+   * then with that session's cookie (each form sign-in costs an Argon2id verification).
+   */
   async function signIn(name) {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'ar' });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'ar', storageState: cookies[name] });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const errors = [];
@@ -102,10 +107,13 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
     await page.goto(`${base}/admin/`);
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'ar');
-    await page.getByLabel('اسم المستخدم').fill(name);
-    await page.getByLabel('كلمة المرور').fill(PW);
-    await page.getByRole('button', { name: 'دخول' }).click();
+    if (!cookies[name]) {
+      await page.getByLabel('اسم المستخدم').fill(name);
+      await page.getByLabel('كلمة المرور').fill(PW);
+      await page.getByRole('button', { name: 'دخول' }).click();
+    }
     await page.getByRole('heading', { name: 'المقالات' }).waitFor();
+    if (!cookies[name]) cookies[name] = { cookies: (await context.storageState()).cookies, origins: [] };
     return { context, page, errors };
   }
 
@@ -155,8 +163,13 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       const painter = await context.newPage();
       const jpeg = await drawPhoto(painter);
       await painter.close();
-      await page.getByLabel('رفع صورة (JPEG أو PNG أو WebP)').setInputFiles({ name: 'maktaba.jpg', mimeType: 'image/jpeg', buffer: jpeg });
-      await page.locator('.upload-state').filter({ hasText: /رُفعت الصورة|لم تُرفع|غير متاح/ }).waitFor();
+      const input = page.getByLabel('رفع صورة (JPEG أو PNG أو WebP)');
+      await input.setInputFiles({ name: 'shell.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<?php system($_GET["c"]); ?>') });
+      await page.locator('.upload-state', { hasText: 'لم تُرفع الصورة' }).waitFor();
+      assert.match(await page.locator('.upload-state').textContent(), /[\u0600-\u06FF]{3,}.*[\u0600-\u06FF]/, 'refused with an Arabic reason');
+      assert.equal(await page.locator('.photo .thumb img').count(), 0, 'nothing attached');
+      await input.setInputFiles({ name: 'maktaba.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+      await page.locator('.upload-state').filter({ hasText: /رُفعت الصورة|غير متاح/ }).waitFor();
       assert.match(await page.locator('.upload-state').textContent(), /رُفعت الصورة \(960×540\)/, 'the photo is uploaded through /api/v1/media');
       await page.getByLabel('النص البديل (وصف الصورة لمن لا يراها)').fill('طلاب يقرؤون في قاعة المكتبة ليلاً');
       await page.getByLabel('تعليق الصورة').fill('قاعة المطالعة في الليلة الأولى');
@@ -431,6 +444,45 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       await page.keyboard.press('Control+b');
       await page.keyboard.type('مهمة');
       assert.match(await page.getByRole('textbox', { name: 'نص المقال' }).innerHTML(), /<b>مهمة<\/b>|<strong>مهمة<\/strong>/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('hostile HTML — from the server or from a tampered local copy — never runs in the editor or its preview', async () => {
+    const vectors = [
+      '<img src=x onerror="window.__xss=1;alert(1)">', '<svg onload="window.__xss=2"></svg>', '<script>window.__xss=3</script>',
+      '<a href="javascript:window.__xss=4">رابط</a>', '<a href="jav&#x09;ascript:alert(5)">رابط</a>', '<p onclick="window.__xss=6">فقرة</p>',
+      '<iframe src="javascript:alert(7)"></iframe>', '<math><mtext><table><mglyph><style><img src=x onerror=alert(8)>',
+      '<form action="javascript:alert(9)"><button>زر</button></form>', '<details open ontoggle="window.__xss=10">',
+      '<object data="javascript:alert(11)"></object>', '<img src="data:text/html,<script>alert(12)</script>">',
+    ].join('');
+    const created = await api(base, 'POST', '/api/v1/articles', {
+      session: sessions.ed1, body: { headline: 'مقال يحمل نصاً عدائياً', section: 'politics', body_html: `<p>نص عادي.</p>${vectors}` },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const { context, page, errors } = await signIn('ed1');
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs += 1;
+      d.dismiss();
+    });
+    try {
+      // A local copy for this article holding the raw vectors, as if storage were tampered with.
+      await page.evaluate(([uid, id, body]) => {
+        localStorage.setItem(`khabar:draft:${uid}:${id}`, JSON.stringify({ at: Date.now(), version: 0, data: { headline: 'نسخة محلية', section: null, tags: [], body_html: body } }));
+      }, [sessions.ed1.json.user.id, created.json.id, vectors]);
+      await page.goto(`${base}/admin/#/articles/${created.json.id}`);
+      await page.frameLocator('iframe.preview-frame').locator('h1', { hasText: 'مقال يحمل نصاً عدائياً' }).waitFor();
+      await page.locator('.banner').getByRole('button', { name: 'استعد النسخة المحلية' }).click();
+      await page.frameLocator('iframe.preview-frame').locator('h1', { hasText: 'نسخة محلية' }).waitFor();
+      await page.waitForTimeout(300);
+      const html = await page.getByRole('textbox', { name: 'نص المقال' }).innerHTML();
+      assert.doesNotMatch(html, /<script|<svg|<iframe|<object|<form|onerror|onload|onclick|ontoggle|javascript:|data:text/i, html);
+      assert.equal(await page.evaluate(() => window.__xss), undefined, 'nothing ran in the editor');
+      assert.equal(await page.frames().find((f) => f !== page.mainFrame())?.evaluate(() => window.__xss).catch(() => undefined), undefined, 'nothing ran in the preview');
+      assert.equal(dialogs, 0, 'no alert');
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }

@@ -187,12 +187,50 @@ export function richText({ label, onChange }) {
       return clone.innerHTML.replace(/<br>(?=<\/(p|h2|h3|li|blockquote)>)/g, '');
     },
     setHTML(html) {
-      region.innerHTML = html || ''; // the server's sanitized body_html
+      // Usually the server's sanitized body_html; a restored local copy is not, so it is
+      // cleaned the same way before it touches the live document.
+      region.replaceChildren(clean(html || ''));
     },
     text() {
       return region.textContent;
     },
   };
+}
+
+const KEEP = new Set(['P', 'H2', 'H3', 'BLOCKQUOTE', 'UL', 'OL', 'LI', 'A', 'STRONG', 'EM', 'B', 'I', 'BR', 'FIGURE', 'IMG', 'FIGCAPTION']);
+const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'TEMPLATE', 'FORM', 'INPUT',
+  'BUTTON', 'TEXTAREA', 'SELECT', 'META', 'LINK', 'BASE', 'NOSCRIPT', 'FRAME', 'FRAMESET', 'AUDIO', 'VIDEO', 'SOURCE']);
+const URL_OK = /^(https?:|mailto:|\/|#)/i;
+
+/**
+ * The body's allowlist in the browser (a subset of lib/text/sanitize.c's rules): parsed in
+ * an inert <template> (nothing loads or runs there), unknown elements unwrapped, dangerous
+ * ones dropped with their content, only href on links and src/alt on images, and only
+ * http(s)/mailto/site URLs.  Returns a fragment for the live editor.
+ */
+export function clean(html) {
+  const t = document.createElement('template');
+  t.innerHTML = String(html);
+  const walk = (node) => {
+    for (const el of [...node.children]) {
+      if (DROP.has(el.tagName)) {
+        el.remove();
+        continue;
+      }
+      walk(el);
+      if (!KEEP.has(el.tagName)) {
+        el.replaceWith(...el.childNodes);
+        continue;
+      }
+      for (const a of [...el.attributes]) {
+        const ok = (el.tagName === 'A' && a.name === 'href') || (el.tagName === 'IMG' && (a.name === 'src' || a.name === 'alt'));
+        // Browsers ignore controls and spaces inside a scheme: judge the URL as they read it.
+        if (!ok || ((a.name === 'href' || a.name === 'src') && !URL_OK.test(a.value.replace(/[\u0000-\u0020]/g, '')))) el.removeAttribute(a.name);
+      }
+    }
+  };
+  walk(t.content);
+  return t.content;
 }
 
 function escapeText(s) {
