@@ -120,6 +120,13 @@ KB_MUST_CHECK int kb_date_format_hijri(struct kb_buf *out, int64_t t, int offset
  * above KB_DATE_MAX_INPUT.  Thread-safe. */
 KB_MUST_CHECK int kb_date_parse(const char *s, size_t n, const struct kb_civil *ref,
                                 struct kb_civil *out, struct kb_diag *d);
+/* The first date inside a longer text, as kb_date_parse reads dates, with words before and
+ * after it: "نشر في: الخميس 17 مارس/ آذار 2020 - 17:55 آخر تحديث" gives 2020-03-17 17:55.
+ * The text is normalized once and a date is tried at each word (the first 96 words and
+ * numbers).  KB_ENOTFOUND when there is none, KB_ETOOBIG above KB_DATE_MAX_INPUT.
+ * Thread-safe. */
+KB_MUST_CHECK int kb_date_find(const char *s, size_t n, const struct kb_civil *ref,
+                               struct kb_civil *out);
 
 /* ---- slugs --------------------------------------------------------------------------- */
 

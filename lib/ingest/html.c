@@ -1723,44 +1723,20 @@ static bool parse_date(const char *s, struct kb_html_date *out)
     return false;
 }
 
-/* A date inside a short text ("Published: 07 Oct 2020, 12:09"): the text itself, then each
- * tail from a word start, then each of those cut at separators. */
+/* A date inside a short text ("Published: 07 Oct 2020, 12:09 | Updated ..."): the text
+ * itself (keeping a written offset), else the first date in it (kb_date_find). */
 static bool find_date(const char *s, struct kb_html_date *out)
 {
     if (parse_date(s, out))
         return true;
+    struct kb_civil c;
     size_t n = strlen(s);
-    if (n > 300)
+    if (n > 300 || kb_date_find(s, n, NULL, &c) != 0)
         return false;
-    char *tmp = kb_strdup(s);
-    bool ok = false;
-    for (size_t i = 0; i < n && !ok; i++) {
-        if (i > 0 && s[i - 1] != ' ' && s[i - 1] != ':' && s[i - 1] != '|')
-            continue;
-        const char *start = tmp + i;
-        /* longest first: the tail, then shorter by whole words */
-        size_t len = n - i;
-        for (int cuts = 0; cuts < 12 && len > 5 && !ok; cuts++) {
-            char save = tmp[i + len];
-            tmp[i + len] = '\0';
-            ok = parse_date(start, out);
-            tmp[i + len] = save;
-            if (ok)
-                break;
-            size_t k = len;
-            while (k > 0 && start[k - 1] != ' ' && start[k - 1] != '|' && start[k - 1] != ',')
-                k--;
-            while (k > 0 && (start[k - 1] == ' ' || start[k - 1] == '|' || start[k - 1] == ','))
-                k--;
-            if (k == 0 || k >= len)
-                break;
-            len = k;
-        }
-    }
-    free(tmp);
-    if (ok && (out->civil.year < 1990 || out->civil.year > 2100))
-        ok = false;
-    return ok;
+    if (c.year < 1990 || c.year > 2100)
+        return false;
+    *out = (struct kb_html_date){.found = true, .civil = c};
+    return true;
 }
 
 /* /2020/10/07/, /2020-10-07, /20201007 in a URL path. */

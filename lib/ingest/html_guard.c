@@ -14,6 +14,7 @@
  * The allocator keeps every block gumbo allocates on a doubly linked list, so the whole
  * tree is freed by walking the list: gumbo_destroy_output recurses once per level.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "html_int.h"
@@ -95,7 +96,29 @@ static bool is_space(char c)
 
 struct tagname {
     char s[NAME_MAX_LEN + 1];
+    uint32_t h; /* FNV-1a of s: compared before the bytes */
 };
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The elements whose start tags close an open one of their own kind: counted, so that
+ * the common case (none open) costs no scan of the stack. */
+static const char *const tracked[] = {"p", "li", "dd", "dt", "td", "th", "tr", "option"};
+#define NTRACKED (sizeof(tracked) / sizeof(tracked[0]))
+
+static int tracked_index(const char *s)
+{
+    for (size_t k = 0; k < NTRACKED; k++)
+        if (strcmp(s, tracked[k]) == 0)
+            return (int)k;
+    return -1;
+}
 
 static bool name_is(const struct tagname *t, const char *const *set)
 {
@@ -120,17 +143,32 @@ static const char *const p_closers[] = {
 
 struct guard {
     struct tagname stack[KB_HTML_MAX_DEPTH];
+    signed char kind[KB_HTML_MAX_DEPTH]; /* tracked_index of each entry */
+    size_t open[NTRACKED];               /* how many of each tracked kind are open */
     size_t depth;
     size_t excess;  /* start tags left out whose end tag is still to come */
     size_t dropped; /* start tags left out in all */
 };
 
+static void pop_until(struct guard *g, size_t depth)
+{
+    while (g->depth > depth) {
+        g->depth--;
+        if (g->kind[g->depth] >= 0)
+            g->open[(int)g->kind[g->depth]]--;
+    }
+}
+
 /* Pop to the nearest open `name` when it is found before one of `stop`; true when popped. */
 static bool pop_to(struct guard *g, const char *name, const char *const *stop)
 {
+    int k = tracked_index(name);
+    if (k >= 0 && g->open[k] == 0)
+        return false;
+    uint32_t h = name_hash(name);
     for (size_t i = g->depth; i-- > 0;) {
-        if (strcmp(g->stack[i].s, name) == 0) {
-            g->depth = i;
+        if (g->stack[i].h == h && strcmp(g->stack[i].s, name) == 0) {
+            pop_until(g, i);
             return true;
         }
         if (stop && name_is(&g->stack[i], stop))
@@ -165,12 +203,16 @@ static bool start_tag(struct guard *g, const struct tagname *t, bool self_closin
     if (strcmp(t->s, "tr") == 0)
         pop_to(g, "tr", table_stop);
     if (strcmp(t->s, "option") == 0 && g->depth && strcmp(g->stack[g->depth - 1].s, "option") == 0)
-        g->depth--;
+        pop_until(g, g->depth - 1);
     if (g->depth >= KB_HTML_MAX_DEPTH) {
         g->excess++;
         g->dropped++;
         return false;
     }
+    int k = tracked_index(t->s);
+    g->kind[g->depth] = (signed char)k;
+    if (k >= 0)
+        g->open[k]++;
     g->stack[g->depth++] = *t;
     return true;
 }
@@ -266,6 +308,7 @@ int kb_html_guard(const char *s, size_t n, struct kb_buf *out, size_t *dropped)
             k++;
         }
         t.s[len] = '\0';
+        t.h = name_hash(t.s);
         bool self_closing = false;
         i = tag_end(s, n, k, &self_closing);
         /* Raw-text elements hold no tags and never nest: always kept, never counted. */

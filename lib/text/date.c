@@ -594,7 +594,7 @@ struct tok {
 
 #define MAX_TOKENS 96
 
-static int tokenize(const char *s, size_t n, struct tok *t, size_t *nt)
+static int tokenize(const char *s, size_t n, struct tok *t, size_t *nt, bool truncate)
 {
     size_t i = 0, k = 0;
     while (i < n) {
@@ -602,8 +602,11 @@ static int tokenize(const char *s, size_t n, struct tok *t, size_t *nt)
             i++;
             continue;
         }
-        if (k == MAX_TOKENS)
-            return -1;
+        if (k == MAX_TOKENS) {
+            if (!truncate)
+                return -1;
+            break; /* kb_date_find looks at the first MAX_TOKENS tokens only */
+        }
         struct tok *o = &t[k++];
         o->p = s + i;
         o->v = 0;
@@ -648,6 +651,7 @@ struct ps {
     size_t nt, i;
     const struct kb_civil *ref;
     struct kb_diag *d;
+    bool prefix; /* kb_date_find: words after the date are allowed */
 };
 
 static int vfail(struct kb_diag *d, const char *src, size_t srcn, const char *fmt, va_list ap)
@@ -1017,7 +1021,7 @@ static int parse_tokens(struct ps *p, struct kb_civil *out)
         return rc;
     if (rc == 0)
         skip_zone(p);
-    if (p->i < p->nt)
+    if (p->i < p->nt && !p->prefix)
         return pfail(p, "unexpected '%.*s' after the date", (int)at(p, 0)->n, at(p, 0)->p);
 
     if (cal == CAL_HIJRI) {
@@ -1065,7 +1069,7 @@ int kb_date_parse(const char *s, size_t n, const struct kb_civil *ref, struct kb
     p->normn = norm.n;
     p->ref = ref;
     p->d = d;
-    if (tokenize(p->norm, p->normn, p->t, &p->nt) != 0) {
+    if (tokenize(p->norm, p->normn, p->t, &p->nt, false) != 0) {
         rc = pfail(p, "too many parts for a date");
         goto out;
     }
@@ -1074,6 +1078,40 @@ int kb_date_parse(const char *s, size_t n, const struct kb_civil *ref, struct kb
     if (rc == 0)
         *out = c;
 out:
+    free(p);
+    kb_buf_release(&norm);
+    return rc;
+}
+
+int kb_date_find(const char *s, size_t n, const struct kb_civil *ref, struct kb_civil *out)
+{
+    if (!s || n > KB_DATE_MAX_INPUT)
+        return KB_ETOOBIG;
+    pthread_once(&names_once, init_names);
+    struct kb_buf norm;
+    kb_buf_init(&norm, KB_DATE_MAX_INPUT * 8);
+    struct ps *p = kb_calloc(1, sizeof(*p));
+    int rc = normalize(s, n, &norm);
+    if (rc == 0) {
+        p->src = s;
+        p->srcn = n;
+        p->norm = kb_buf_cstr(&norm);
+        p->normn = norm.n;
+        p->ref = ref;
+        p->prefix = true;
+        tokenize(p->norm, p->normn, p->t, &p->nt, true);
+        rc = KB_ENOTFOUND;
+        for (size_t k = 0; k < p->nt && rc; k++) {
+            if (p->t[k].k == TK_PUNCT)
+                continue;
+            p->i = k;
+            struct kb_civil c;
+            if (parse_tokens(p, &c) == 0) {
+                *out = c;
+                rc = 0;
+            }
+        }
+    }
     free(p);
     kb_buf_release(&norm);
     return rc;

@@ -637,6 +637,41 @@ static void test_parse_errors(void **state)
     assert_int_equal(kb_date_parse(many, sizeof(many), NULL, &c, &d), KB_EINVAL);
 }
 
+/* kb_date_find: the first date inside a longer line of a page. */
+static void test_find(void **state)
+{
+    (void)state;
+    struct {
+        const char *s;
+        int y, m, d, h, mi;
+        bool has_time;
+    } ok[] = {
+        {"نشر في: الخميس 17 مارس/ آذار 2020 - 17:55 آخر تحديث", 2020, 3, 17, 17, 55, true},
+        {"Posted on October 7th, 2020 at 9:30 am by the desk", 2020, 10, 7, 9, 30, true},
+        {"بقلم سلمى حداد | الأربعاء، 07 أكتوبر 2020 - 12:09 م", 2020, 10, 7, 12, 9, true},
+        {"Updated 2021-06-30, 3 min read", 2021, 6, 30, 0, 0, false},
+        {"3 دقائق قراءة · ١٣ نوفمبر ٢٠٢٤", 2024, 11, 13, 0, 0, false},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        struct kb_civil c;
+        int rc = kb_date_find(ok[i].s, strlen(ok[i].s), NULL, &c);
+        if (rc != 0 || c.year != ok[i].y || c.month != ok[i].m || c.day != ok[i].d ||
+            c.has_time != ok[i].has_time ||
+            (c.has_time && (c.hour != ok[i].h || c.minute != ok[i].mi)))
+            fail_msg("\"%s\": rc %d, %d-%d-%d %d:%d", ok[i].s, rc, c.year, c.month, c.day, c.hour,
+                     c.minute);
+    }
+    const char *none[] = {"3 دقائق قراءة", "Page 2 of 17", "", "17 مارس بدون سنة"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        struct kb_civil c;
+        assert_int_equal(kb_date_find(none[i], strlen(none[i]), NULL, &c), KB_ENOTFOUND);
+    }
+    char big[KB_DATE_MAX_INPUT + 1];
+    memset(big, 'x', sizeof(big));
+    struct kb_civil c;
+    assert_int_equal(kb_date_find(big, sizeof(big), NULL, &c), KB_ETOOBIG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_hijri),
         cmocka_unit_test(test_parse_ok),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
