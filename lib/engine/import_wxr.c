@@ -836,6 +836,7 @@ static void run_free(struct run *r)
         free(r->media[i].src);
         free(r->media[i].alt);
         free(r->media[i].caption);
+        free(r->media[i].local);
     }
     free(r->media);
     for (size_t i = 0; i < r->nauthors; i++) {
@@ -853,8 +854,6 @@ static void run_free(struct run *r)
         free(r->nests[i].parent);
     }
     free(r->nests);
-    for (size_t i = 0; i < r->nmedia; i++)
-        free(r->media[i].local);
     for (size_t i = 0; i < r->nextra; i++)
         free(r->extra[i].login);
     free(r->extra);
