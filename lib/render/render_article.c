@@ -231,13 +231,6 @@ static void news_article(struct kb_json *j, struct kb_buf *tmp, const struct kb_
         kb_json_strc(j, "Person");
         kb_json_key(j, "name");
         kb_json_strc(j, a->byline);
-        struct kb_buf ap;
-        kb_buf_init(&ap, 4096);
-        if (kb_render_author_path(&ap, a->byline) && !kb_buf_err(&ap)) {
-            kb_json_key(j, "url"); /* the author page */
-            json_abs(j, tmp, site, kb_buf_cstr(&ap));
-        }
-        kb_buf_release(&ap);
         kb_json_end(j);
     } else {
         organization(j, tmp, site, false);
