@@ -1,10 +1,17 @@
 // publish.mjs — the load half of bench/publish.sh: CLIENTS concurrent clients each POST
 // published articles to /api/v1/articles with a Bearer token, one after another, for
 // SECONDS; prints one JSON line {clients, seconds, published, errors, rate, p50_ms, p95_ms}.
-// Articles are our own generated Arabic text (about 450 words, a subheading and a quote),
-// each with a unique headline.  Usage: node publish.mjs BASE TOKEN CLIENTS SECONDS [SECTION]
+// Articles are real news text when CORPUS names a JSON Lines file in the ANT form (title,
+// lede, byline, body with one paragraph a line: ../shared/data/ant), taken in turn, else
+// generated Arabic text (about 450 words from a small vocabulary: every article then shares
+// every term, the worst case for related lists); each gets a unique headline.
+// Usage: node publish.mjs BASE TOKEN CLIENTS SECONDS [SECTION] [CORPUS] [SKIP]
 
-const [base, token, clientsArg, secondsArg, section = 'politics'] = process.argv.slice(2);
+import fs from 'node:fs';
+
+const [base, token, clientsArg, secondsArg, section = 'politics', corpusPath, skipArg = '0'] = process.argv.slice(2);
+const corpus = corpusPath ? fs.readFileSync(corpusPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : null;
+let next = Number(skipArg) || 0;
 const clients = Number(clientsArg);
 const seconds = Number(secondsArg);
 if (!base || !token || !(clients > 0) || !(seconds > 0)) {
@@ -24,8 +31,22 @@ const sentence = (n) => Array.from({ length: n }, () => WORDS[rnd(WORDS.length)]
 const paragraph = () => Array.from({ length: 4 }, () => sentence(10 + rnd(8))).join(' ');
 
 let serial = 0;
+const esc = (t) => String(t ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 function article(client) {
   serial++;
+  if (corpus && corpus.length) {
+    const a = corpus[next++ % corpus.length];
+    const paras = String(a.body || '').split('\n').map((p) => p.trim()).filter(Boolean);
+    return {
+      headline: `${String(a.title || sentence(8)).slice(0, 400)} (${client}-${serial}-${Date.now()})`,
+      lede: String(a.lede || '').slice(0, 1500) || undefined,
+      byline: String(a.byline || '').slice(0, 200) || undefined,
+      section,
+      status: 'published',
+      body_html: (paras.length ? paras : [sentence(20)]).map((p) => `<p>${esc(p)}</p>`).join(''),
+    };
+  }
   return {
     headline: `${sentence(8)} ${client}-${serial}-${Date.now()}`,
     lede: sentence(18),
