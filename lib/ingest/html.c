@@ -104,6 +104,12 @@ static void add_collapsed(struct kb_buf *b, const char *s, size_t n, bool *sp)
                     (unsigned char)s[i + 2] == 0xAF)) {
             ws = true; /* U+2000..U+200A, U+202F */
             len = 3;
+        } else if ((c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                    (unsigned char)s[i + 2] >= 0x8B && (unsigned char)s[i + 2] <= 0x8D) ||
+                   (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
+                    (unsigned char)s[i + 2] == 0xBF)) {
+            i += 3; /* U+200B..U+200D, U+FEFF: invisible, dropped (RLM/LRM are kept) */
+            continue;
         }
         if (ws) {
             if (!*sp)
@@ -1275,6 +1281,20 @@ static void resolve_flags(struct page *pg)
     free(prose);
 }
 
+/* A short block that is mostly a date ("الأربعاء، 28 آب/اغسطس 2013، آخر تحديث 14:00"). */
+static bool dateline(const char *s, size_t n)
+{
+    if (n > 160 || count_chars(s, n) > 80)
+        return false;
+    bool digit = false; /* a date has digits: ASCII or Arabic-Indic (D9 A0..A9) */
+    for (size_t i = 0; i < n && !digit; i++)
+        digit = (s[i] >= '0' && s[i] <= '9') ||
+                ((unsigned char)s[i] == 0xD9 && i + 1 < n && (unsigned char)s[i + 1] >= 0xA0 &&
+                 (unsigned char)s[i + 1] <= 0xA9);
+    struct kb_civil c;
+    return digit && kb_date_find(s, n, NULL, &c) == 0;
+}
+
 static void score_blocks(struct page *pg)
 {
     resolve_flags(pg);
@@ -1299,6 +1319,10 @@ static void score_blocks(struct page *pg)
         } else if (chars >= 80 ||
                    (chars >= 20 && (ends_sentence(s, b->text_len) || has_comma(s, b->text_len)))) {
             b->good = chars - links;
+            if (dateline(s, b->text_len)) {
+                b->good = 0;
+                b->bad = chars;
+            }
         }
     }
 }
