@@ -78,6 +78,14 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       const r = await api(base, 'POST', '/api/v1/sections', { session: sessions.ed1, body: { slug, name } });
       assert.equal(r.status, 201, JSON.stringify(r.json));
     }
+    // Two copies of one wire story of our own, the second lightly edited: near-duplicates.
+    const wire = Array.from({ length: 12 }, (_, k) =>
+      `<p>قالت هيئة النقل في نشرتها رقم ${k + 1} إن خط الحافلات الجديد بين الميناء والجامعة يبدأ العمل مطلع الشهر المقبل بعشرين حافلة تعمل بالكهرباء طوال اليوم.</p>`).join('');
+    const lines = [
+      { external_id: 'wire-a', headline: 'خط حافلات جديد بين الميناء والجامعة', section: 'economy', body_html: wire, status: 'published', published: '2025-02-01T08:00:00+03:00' },
+      { external_id: 'wire-b', headline: 'خط الحافلات الجديد بين الميناء والجامعة يبدأ قريباً', section: 'economy', body_html: `${wire}<p>وأضافت الهيئة أن التذاكر تباع إلكترونياً.</p>`, status: 'published', published: '2025-02-01T10:00:00+03:00' },
+    ];
+    runOk(['import', 'jsonl', ws.file('wire.jsonl', `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)], { db: ws.db });
     // Something already on the home page, so "not there yet" is about our article alone.
     const r = await api(base, 'POST', '/api/v1/articles', {
       session: sessions.ed1,
@@ -100,7 +108,7 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
    */
   async function signIn(name) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'ar', storageState: cookies[name] });
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(20_000); // generous: the suite shares two cores with builds
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -351,6 +359,7 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       await openArticle(page);
       await page.locator('.save-state', { hasText: 'حُفظ' }).waitFor();
       await page.getByLabel('العنوان', { exact: true }).fill('عنوان المراجعة الثانية');
+      await page.locator('.save-state', { hasText: 'غير محفوظة' }).waitFor(); // so the next "حُفظ" is this save's
       await page.keyboard.press('Control+s');
       await page.locator('.save-state', { hasText: 'حُفظ' }).waitFor();
       await page.getByText('المراجعات السابقة').click();
@@ -482,6 +491,44 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       assert.equal(await page.evaluate(() => window.__xss), undefined, 'nothing ran in the editor');
       assert.equal(await page.frames().find((f) => f !== page.mainFrame())?.evaluate(() => window.__xss).catch(() => undefined), undefined, 'nothing ran in the preview');
       assert.equal(dialogs, 0, 'no alert');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the list: filters, status badges, and the near-duplicate marker linking to the original', async () => {
+    const { context, page, errors } = await signIn('ed1');
+    try {
+      await page.locator('table.articles').waitFor();
+      const dupRow = page.locator('tr', { hasText: 'خط الحافلات الجديد بين الميناء والجامعة يبدأ قريباً' });
+      const marker = dupRow.locator('a.dup');
+      assert.equal(await marker.textContent(), 'مكرر محتمل');
+      assert.match(await marker.getAttribute('title'), /خط حافلات جديد بين الميناء والجامعة/);
+      assert.equal(await page.locator('tr', { hasText: 'خبر منشور من قبل في قسم الاقتصاد' }).locator('a.dup').count(), 0, 'no marker on an ordinary article');
+      await page.getByLabel('المكررات المحتملة فقط').check();
+      await page.waitForURL(/duplicates=1/);
+      await page.locator('table.articles caption', { hasText: 'مقال واحد' }).waitFor();
+      assert.equal(await page.locator('table.articles tbody tr').count(), 1);
+      await page.locator('a.dup').click();
+      await page.waitForURL(/#\/articles\/\d+$/);
+      assert.equal(await page.getByLabel('العنوان', { exact: true }).inputValue(), 'خط حافلات جديد بين الميناء والجامعة', 'the marker opens the original');
+      // Filters: status and text, with the badge in Arabic.
+      await page.goto(`${base}/admin/#/articles`);
+      await page.getByLabel('الحالة').selectOption('published');
+      await page.waitForURL(/status=published/);
+      // The old table stays until the filtered one replaces it: wait for the new one.
+      const badges = await pollUntil(async () => {
+        const v = await page.locator('table.articles tbody .badge').allTextContents();
+        return v.length >= 3 && v.every((x) => x === 'منشور') ? v : null;
+      }, { limitMs: 15_000 });
+      assert.ok(badges, 'only published articles, with their badge in Arabic');
+      await page.getByLabel('بحث').fill('الميناء');
+      await page.getByRole('button', { name: 'تصفية' }).click();
+      await page.waitForURL(/q=/);
+      await page.locator('table.articles caption', { hasText: 'مقالان' }).waitFor();
+      assert.deepEqual((await page.locator('table.articles tbody td.headline > a:first-child').allTextContents()).sort(),
+        ['خط الحافلات الجديد بين الميناء والجامعة يبدأ قريباً', 'خط حافلات جديد بين الميناء والجامعة']);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -98,6 +98,17 @@ export const FIELDS = {
   trashed: 'سلة المحذوفات',
 };
 
+/** "مقال واحد", "مقالان", "3 مقالات", "11 مقالاً", "100 مقال": the noun agrees with the count. */
+export function articlesCount(n) {
+  if (n === 0) return 'لا مقالات';
+  if (n === 1) return 'مقال واحد';
+  if (n === 2) return 'مقالان';
+  const r = n % 100;
+  if (r >= 3 && r <= 10) return `${n} مقالات`;
+  if (r >= 11 && r <= 99) return `${n} مقالاً`;
+  return `${n} مقال`;
+}
+
 /** A status badge. */
 export function badge(status) {
   return h('span', { class: `badge st-${status}` }, STATUS[status] || status);

@@ -335,7 +335,10 @@ class Editor {
   refresh() {
     const a = this.article;
     const st = a?.status || 'draft';
-    mount(this.badge, badge(st), a?.duplicate_of ? h('span', { class: 'dup' }, 'مكرر محتمل') : null);
+    const dup = a?.duplicate_of;
+    mount(this.badge, badge(st), dup
+      ? h('a', { class: 'dup', href: `#/articles/${dup.id ?? dup}`, title: `يشبه إلى حد كبير: ${dup.headline || ''}` }, 'مكرر محتمل')
+      : null);
     this.refreshCounts();
     this.renderActions();
     this.renderPreview();

@@ -4,7 +4,7 @@
 // decision (contributors see their own drafts and what is published).
 
 import { message, request } from './api.js';
-import { STATUS, badge, field, h, mount, toast } from './dom.js';
+import { STATUS, articlesCount, badge, field, h, mount, toast } from './dom.js';
 import { sessionLost, state } from './app.js';
 import { display } from './tz.js';
 
@@ -17,6 +17,7 @@ export async function listView(el, params) {
     author: params.get('author') || '',
     q: params.get('q') || '',
     trash: params.get('trash') || '',
+    duplicates: params.get('duplicates') || '',
     page: Number(params.get('page') || 1) || 1,
   };
 
@@ -31,6 +32,7 @@ export async function listView(el, params) {
   const author = h('input', { name: 'author', value: q.author, dir: 'auto', placeholder: 'اسم المستخدم' });
   const text = h('input', { name: 'q', type: 'search', value: q.q, dir: 'auto', placeholder: 'كلمات من العنوان أو النص' });
   const trash = h('input', { name: 'trash', type: 'checkbox', checked: q.trash === '1' });
+  const dups = h('input', { name: 'duplicates', type: 'checkbox', checked: q.duplicates === '1' });
 
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'تصفية المقالات' },
     field('الحالة', status),
@@ -38,12 +40,13 @@ export async function listView(el, params) {
     field('الكاتب', author),
     field('بحث', text),
     h('div', { class: 'field check' }, trash, h('label', { for: (trash.id = 'f-trash') }, 'سلة المحذوفات')),
+    h('div', { class: 'field check' }, dups, h('label', { for: (dups.id = 'f-dups') }, 'المكررات المحتملة فقط')),
     h('button', { type: 'submit' }, 'تصفية'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    go({ ...q, status: status.value, section: section.value, author: author.value.trim(), q: text.value.trim(), trash: trash.checked ? '1' : '', page: 1 });
+    go({ ...q, status: status.value, section: section.value, author: author.value.trim(), q: text.value.trim(), trash: trash.checked ? '1' : '', duplicates: dups.checked ? '1' : '', page: 1 });
   });
-  for (const c of [status, section, trash]) c.addEventListener('change', () => form.requestSubmit());
+  for (const c of [status, section, trash, dups]) c.addEventListener('change', () => form.requestSubmit());
 
   const results = h('div', { class: 'results', 'aria-live': 'polite' }, h('p', { class: 'loading' }, 'جارٍ التحميل…'));
   mount(el,
@@ -54,7 +57,7 @@ export async function listView(el, params) {
     results);
 
   const r = await request('GET', '/api/v1/articles', {
-    query: { status: q.status, section: q.section, author: q.author, q: q.q, trash: q.trash, page: q.page, per_page: PER_PAGE },
+    query: { status: q.status, section: q.section, author: q.author, q: q.q, trash: q.trash, duplicates: q.duplicates, page: q.page, per_page: PER_PAGE },
   });
   if (r.status === 401) return sessionLost();
   if (!r.ok) {
@@ -73,7 +76,7 @@ export async function listView(el, params) {
       h('td', { class: 'headline' },
         h('a', { href: `#/articles/${a.id}` }, a.headline || '(بلا عنوان)'),
         a.duplicate_of
-          ? h('a', { class: 'dup', href: `#/articles/${dupId(a.duplicate_of)}`, title: 'يشبه مقالاً آخر إلى حد كبير' }, 'مكرر محتمل')
+          ? h('a', { class: 'dup', href: `#/articles/${dupId(a.duplicate_of)}`, title: `يشبه إلى حد كبير: ${a.duplicate_of.headline || ''}` }, 'مكرر محتمل')
           : null),
       h('td', {}, badge(a.status)),
       h('td', {}, a.section?.name || ''),
@@ -84,7 +87,7 @@ export async function listView(el, params) {
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
   mount(results,
     h('table', { class: 'articles' },
-      h('caption', {}, `${total} مقالاً`),
+      h('caption', {}, articlesCount(total)),
       h('thead', {}, h('tr', {}, ['العنوان', 'الحالة', 'القسم', 'الكاتب', 'التاريخ', q.trash ? '' : null].filter((t) => t !== null).map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows)),
     pages > 1
