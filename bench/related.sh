@@ -44,8 +44,9 @@ q() { sqlite3 -separator ' | ' "$1" "$2"; }
   db=$work/ant.db
   echo "== import (related lists computed at the end of the import)"
   SECONDS=0
-  "$bin" --db "$db" import jsonl --skip-bad "$ant" 2>&1 | tail -1
-  echo "import + related lists: ${SECONDS} s"
+  /usr/bin/time -f "cpu: %U s user, %S s sys; peak RSS %M KB" \
+    "$bin" --db "$db" import jsonl --skip-bad "$ant" 2>&1 | tail -4
+  echo "import + related lists: ${SECONDS} s (the summary's last line: the related part)"
   echo
   echo "== khabar reindex (search index, then every related list and duplicate mark)"
   "$bin" --db "$db" reindex
@@ -120,4 +121,13 @@ with open(sys.argv[2], "w") as p:
                    || sum(ra.r = rb.r) || ' (recall ' || printf('%.3f', avg(ra.r = rb.r)) || ')'
               FROM m JOIN root ra ON ra.id = m.xa JOIN root rb ON rb.id = m.xb"
   q "$db2" "SELECT 'flagged in all: ' || count(*) FROM article_simhash WHERE dup_of IS NOT NULL"
+  # Other pairs: an article marked dup_of another when the two are not the same URL.
+  other="FROM article_simhash h JOIN articles a ON a.id = h.article_id
+           JOIN articles b ON b.id = h.dup_of
+          WHERE NOT EXISTS (SELECT 1 FROM pairs p WHERE (p.a = a.external_id AND p.b = b.external_id)
+                                                     OR (p.b = a.external_id AND p.a = b.external_id))"
+  q "$db2" "SELECT 'flagged, not a URL filed twice: ' || count(*) $other"
+  echo "20 of them, for a human to judge (duplicate = original):"
+  q "$db2" "SELECT '  ' || substr(a.headline, 1, 60) || char(10) || '    = ' || substr(b.headline, 1, 60)
+            $other ORDER BY h.article_id % 89, h.article_id LIMIT 20"
 } 2>&1 | tee "$out"

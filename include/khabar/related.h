@@ -6,12 +6,14 @@
  * the FTS5 index (migration 4's article_search_vocab), Latin words written with a capital
  * (names) doubled, the KB_RELATED_TERMS heaviest kept and scaled to unit length.  Two
  * articles are related by the cosine of their vectors times a time decay on the distance
- * between their publication dates.  Every article also gets a 64-bit SimHash over 3-word
- * shingles of its body text (a story filed again under a new headline is still the same
- * story; bodies under 8 terms are not compared); two articles within KB_DUP_DISTANCE bits are
- * near-duplicates, and the later one (published, then id) is marked dup_of the earliest.
+ * between their publication dates.  Near-duplicates: two articles whose body texts share
+ * at least KB_DUP_JACCARD of their 3-term shingles (Jaccard similarity of the two sets of
+ * analyzer QUERY-mode term triples; bodies under 8 terms are never compared), checked among
+ * each article's best candidates by cosine (a copy of a story has nearly its vector); the
+ * later one (published, then id) is marked dup_of the earliest's root.
  *
- * Stored (migration 4): article_terms (the vectors), article_simhash (hash, dup_of and the
+ * Stored (migration 4): article_terms (the vectors), article_simhash (a hash of the body's
+ * shingle set — the column keeps its first name —, the body's term count, dup_of and the
  * article version they were computed from) and article_related (up to KB_RELATED_MAX ids
  * per article, by rank).  Invariants of a stored list: never the article itself, only
  * articles that were published and not trashed when it was computed, no article marked
@@ -34,19 +36,17 @@ struct kb_store;
 
 #define KB_RELATED_MAX 10   /* ids stored per article */
 #define KB_RELATED_TERMS 24 /* terms kept in a vector */
-#define KB_DUP_DISTANCE 3   /* SimHash bits apart for a near-duplicate (docs/related.md) */
+#define KB_DUP_JACCARD 0.7  /* shared body shingles for a near-duplicate (docs/related.md) */
 /* kb_engine_related_refresh recomputes every list instead of the affected ones when more
  * than this many articles changed. */
 #define KB_RELATED_BULK 200
 
-/* ---- SimHash ------------------------------------------------------------------------- */
+/* ---- near-duplicates -------------------------------------------------------------------- */
 
-/* The SimHash of a text: analyzer QUERY-mode terms, 3-term shingles (single terms when
- * there are fewer than 3), FNV-1a 64 per shingle, bitwise majority.  *nterms (optional)
- * gets the number of terms; texts under 8 terms are too short to compare. */
-uint64_t kb_simhash(const char *text, size_t n, size_t *nterms);
-/* Bits that differ. */
-int kb_simhash_distance(uint64_t a, uint64_t b);
+/* The Jaccard similarity of two texts' sets of 3-term shingles (analyzer QUERY-mode terms):
+ * 1 for the same text, >= KB_DUP_JACCARD for near-duplicates; -1 when either has fewer than
+ * 8 terms (too short to judge). */
+double kb_dup_similarity(const char *a, size_t na, const char *b, size_t nb);
 
 /* ---- SQLite ---------------------------------------------------------------------------- */
 
@@ -56,7 +56,7 @@ struct kb_related_stats {
     size_t duplicates; /* articles marked dup_of another */
 };
 
-/* Recompute article `id` (vector, SimHash, duplicate marks, list) and the lists of the
+/* Recompute article `id` (vector, shingle hash, duplicate marks, list) and the lists of the
  * articles it may now belong to or leave: its own best candidates and those listing it.
  * A missing id (deleted) only refreshes those listing it.  `st` (optional) is added to. */
 KB_MUST_CHECK int kb_related_sqlite_update(struct sqlite3 *db, int64_t id,

@@ -29,13 +29,14 @@
 #define NEIGHBOURS 30       /* of an updated article's candidates, lists recomputed */
 #define SAME_SECTION 1.3    /* the editors filed it in the same section */
 #define DECAY_DAYS 30.0     /* time decay: half weight at this distance */
-#define MIN_SIMHASH_TERMS 8 /* shorter texts are not compared */
+#define MIN_DUP_TERMS 8     /* bodies with fewer terms are never near-duplicates */
 #define MAX_TEXT (4u << 20) /* body text analyzed per article */
 
 /* ---- a string -> index map (open addressing, grows at 1/2 load) ---------------------- */
 
 struct strmap {
     char **keys;
+    uint32_t *lens; /* of the keys: compared before the bytes */
     int *vals;
     size_t cap, len;
 };
@@ -56,6 +57,7 @@ static void strmap_release(struct strmap *m)
     for (size_t i = 0; i < m->cap; i++)
         free(m->keys[i]);
     free(m->keys);
+    free(m->lens);
     free(m->vals);
     memset(m, 0, sizeof *m);
 }
@@ -63,7 +65,7 @@ static void strmap_release(struct strmap *m)
 static size_t strmap_slot(const struct strmap *m, const char *k, size_t n)
 {
     size_t i = (size_t)fnv1a(k, n, FNV_BASIS) & (m->cap - 1);
-    while (m->keys[i] && (strlen(m->keys[i]) != n || memcmp(m->keys[i], k, n) != 0))
+    while (m->keys[i] && (m->lens[i] != n || memcmp(m->keys[i], k, n) != 0))
         i = (i + 1) & (m->cap - 1);
     return i;
 }
@@ -83,15 +85,18 @@ static int *strmap_put(struct strmap *m, const char *k, size_t n, int v, bool *a
     if (2 * (m->len + 1) > m->cap) {
         struct strmap g = {.cap = m->cap ? 2 * m->cap : 64};
         g.keys = kb_calloc(g.cap, sizeof *g.keys);
+        g.lens = kb_calloc(g.cap, sizeof *g.lens);
         g.vals = kb_calloc(g.cap, sizeof *g.vals);
         for (size_t i = 0; i < m->cap; i++)
             if (m->keys[i]) {
-                size_t j = strmap_slot(&g, m->keys[i], strlen(m->keys[i]));
+                size_t j = strmap_slot(&g, m->keys[i], m->lens[i]);
                 g.keys[j] = m->keys[i];
+                g.lens[j] = m->lens[i];
                 g.vals[j] = m->vals[i];
             }
         g.len = m->len;
         free(m->keys);
+        free(m->lens);
         free(m->vals);
         *m = g;
     }
@@ -99,69 +104,109 @@ static int *strmap_put(struct strmap *m, const char *k, size_t n, int v, bool *a
     *added = !m->keys[i];
     if (*added) {
         m->keys[i] = kb_strndup(k, n);
+        m->lens[i] = (uint32_t)n;
         m->vals[i] = v;
         m->len++;
     }
     return &m->vals[i];
 }
 
-/* ---- SimHash ----------------------------------------------------------------------- */
+/* ---- body shingles and their Jaccard similarity ------------------------------------- */
 
-struct shingler {
-    uint64_t last[3]; /* hashes of the last three terms */
-    size_t nterms;
-    int votes[64];
-    uint64_t first[2];
+/* The set of 3-term shingles of a body: 32-bit hashes, sorted, without repeats. */
+struct shset {
+    uint32_t *h;
+    size_t n, cap;
+    size_t nterms; /* terms of the body */
+    uint64_t last[3];
 };
 
-static void vote(struct shingler *s, uint64_t h)
+static void shset_term(struct shset *s, const char *term, size_t n)
 {
-    for (int b = 0; b < 64; b++)
-        s->votes[b] += (h >> b) & 1 ? 1 : -1;
-}
-
-static int shingle_term(void *ctx, int flags, const char *term, size_t n, size_t start, size_t end)
-{
-    (void)flags, (void)start, (void)end;
-    struct shingler *s = ctx;
-    uint64_t h = fnv1a(term, n, FNV_BASIS);
     s->last[0] = s->last[1];
     s->last[1] = s->last[2];
-    s->last[2] = h;
-    if (s->nterms < 2)
-        s->first[s->nterms] = h;
-    s->nterms++;
-    if (s->nterms >= 3) {
-        uint64_t k = fnv1a(&s->last[0], sizeof s->last, FNV_BASIS);
-        vote(s, k);
+    s->last[2] = fnv1a(term, n, FNV_BASIS);
+    if (++s->nterms < 3)
+        return;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 256;
+        s->h = kb_realloc(s->h, s->cap * sizeof *s->h);
     }
+    uint64_t k = fnv1a(s->last, sizeof s->last, FNV_BASIS);
+    s->h[s->n++] = (uint32_t)(k ^ (k >> 32));
+}
+
+static int u32_cmp(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void shset_finish(struct shset *s)
+{
+    qsort(s->h, s->n, sizeof *s->h, u32_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (k == 0 || s->h[k - 1] != s->h[i])
+            s->h[k++] = s->h[i];
+    s->n = k;
+}
+
+static int shset_cb(void *ctx, int flags, const char *term, size_t n, size_t start, size_t end)
+{
+    (void)flags, (void)start, (void)end;
+    shset_term(ctx, term, n);
     return 0;
 }
 
-static uint64_t shingler_hash(struct shingler *s)
+/* Jaccard similarity of two sorted sets; 0 when one is too short to judge, or when their
+ * sizes alone rule out KB_DUP_JACCARD (|A∩B|/|A∪B| <= min/max). */
+static double jaccard(const uint32_t *a, size_t na, size_t ta, const uint32_t *b, size_t nb,
+                      size_t tb)
 {
-    if (s->nterms > 0 && s->nterms < 3)
-        for (size_t i = 0; i < s->nterms; i++)
-            vote(s, s->first[i]);
-    uint64_t h = 0;
-    for (int b = 0; b < 64; b++)
-        if (s->votes[b] > 0)
-            h |= 1ull << b;
-    return h;
+    if (ta < MIN_DUP_TERMS || tb < MIN_DUP_TERMS || !na || !nb)
+        return 0;
+    size_t lo = na < nb ? na : nb, hi = na < nb ? nb : na;
+    if ((double)lo < KB_DUP_JACCARD * (double)hi)
+        return 0;
+    size_t i = 0, j = 0, in = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j])
+            in++, i++, j++;
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
+    }
+    return (double)in / (double)(na + nb - in);
 }
 
-uint64_t kb_simhash(const char *text, size_t n, size_t *nterms)
+double kb_dup_similarity(const char *a, size_t na, const char *b, size_t nb)
 {
-    struct shingler s = {0};
-    (void)kb_analyze(text, n, KB_ANALYZE_QUERY, shingle_term, &s);
-    if (nterms)
-        *nterms = s.nterms;
-    return shingler_hash(&s);
-}
-
-int kb_simhash_distance(uint64_t a, uint64_t b)
-{
-    return __builtin_popcountll(a ^ b);
+    struct shset x = {0}, y = {0};
+    (void)kb_analyze(a, na, KB_ANALYZE_QUERY, shset_cb, &x);
+    (void)kb_analyze(b, nb, KB_ANALYZE_QUERY, shset_cb, &y);
+    shset_finish(&x);
+    shset_finish(&y);
+    double j = jaccard(x.h, x.n, x.nterms, y.h, y.n, y.nterms);
+    if (j == 0 && x.nterms >= MIN_DUP_TERMS && y.nterms >= MIN_DUP_TERMS && x.n && y.n) {
+        /* the size shortcut: compute it anyway, callers want the figure */
+        size_t i = 0, k = 0, in = 0;
+        while (i < x.n && k < y.n) {
+            if (x.h[i] == y.h[k])
+                in++, i++, k++;
+            else if (x.h[i] < y.h[k])
+                i++;
+            else
+                k++;
+        }
+        j = (double)in / (double)(x.n + y.n - in);
+    }
+    if (x.nterms < MIN_DUP_TERMS || y.nterms < MIN_DUP_TERMS)
+        j = -1;
+    free(x.h);
+    free(y.h);
+    return j;
 }
 
 /* ---- vectors ----------------------------------------------------------------------- */
@@ -234,8 +279,24 @@ struct doc {
     const char *headline, *lede, *body_html;
 };
 
-/* The article's text for SimHash and its vector. */
-static uint64_t doc_analyze(const struct doc *doc, struct dfsrc *src, struct vec *v, size_t *nterms)
+/* The body's terms feed both the vector and the shingle set (one analysis). */
+struct bodyacc {
+    struct tfacc *acc;
+    struct shset *sh;
+};
+
+static int body_term(void *ctx, int flags, const char *term, size_t n, size_t start, size_t end)
+{
+    struct bodyacc *b = ctx;
+    shset_term(b->sh, term, n);
+    return tf_term(b->acc, flags, term, n, start, end);
+}
+
+/* The article's vector and the shingle set of its body (finished: sorted, no repeats).  The
+ * story's text only is shingled: a copy filed again under a new headline is still a copy.
+ * Returns a hash of the set (equal bodies, equal hashes). */
+static uint64_t doc_analyze(const struct doc *doc, struct dfsrc *src, struct vec *v,
+                            struct shset *sh)
 {
     struct kb_buf body;
     kb_buf_init(&body, MAX_TEXT);
@@ -243,12 +304,6 @@ static uint64_t doc_analyze(const struct doc *doc, struct dfsrc *src, struct vec
         kb_search_html_text(&body, doc->body_html, strlen(doc->body_html));
     const char *bt = kb_buf_cstr(&body);
     size_t bn = body.n;
-
-    /* The story's text only: a copy filed again under a new headline is still a copy. */
-    struct shingler sh = {0};
-    (void)kb_analyze(bt, bn, KB_ANALYZE_QUERY, shingle_term, &sh);
-    *nterms = sh.nterms;
-    uint64_t hash = shingler_hash(&sh);
 
     struct tfacc acc = {0};
     const char *texts[3] = {doc->headline, doc->lede, bt};
@@ -260,8 +315,15 @@ static uint64_t doc_analyze(const struct doc *doc, struct dfsrc *src, struct vec
             continue;
         acc.weight = weights[f];
         acc.text = texts[f];
-        (void)kb_analyze(texts[f], lens[f], KB_ANALYZE_QUERY, tf_term, &acc);
+        if (f == 2) {
+            struct bodyacc b = {&acc, sh};
+            (void)kb_analyze(texts[f], lens[f], KB_ANALYZE_QUERY, body_term, &b);
+        } else {
+            (void)kb_analyze(texts[f], lens[f], KB_ANALYZE_QUERY, tf_term, &acc);
+        }
     }
+    shset_finish(sh);
+    uint64_t hash = fnv1a(sh->h, sh->n * sizeof *sh->h, FNV_BASIS);
     kb_buf_release(&body);
 
     /* Keep the KB_RELATED_TERMS heaviest (insertion into a small sorted array). */
@@ -271,7 +333,7 @@ static uint64_t doc_analyze(const struct doc *doc, struct dfsrc *src, struct vec
         if (!acc.map.keys[i])
             continue;
         const char *t = acc.map.keys[i];
-        size_t tn = strlen(t);
+        size_t tn = acc.map.lens[i];
         double tf = acc.tf[acc.map.vals[i]];
         double idf = log((src->ndocs + 1) / df_of(src, t, tn));
         if (idf <= 0)
@@ -364,8 +426,7 @@ struct meta {
     int64_t published; /* 0: never */
     int64_t section;
     bool eligible; /* published and not trashed */
-    bool hashed;   /* simhash is meaningful */
-    uint64_t simhash;
+    bool near;     /* a near-duplicate of the article whose list is made (when known) */
     int64_t dup_of;
 };
 
@@ -397,10 +458,7 @@ static size_t score_list(const struct meta *self, struct cand *c, const struct m
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const struct meta *m = &cm[i];
-        if (m->id == self->id || !m->eligible || m->dup_of != 0 || m->id == self->dup_of)
-            continue;
-        if (self->hashed && m->hashed &&
-            kb_simhash_distance(self->simhash, m->simhash) <= KB_DUP_DISTANCE)
+        if (m->id == self->id || !m->eligible || m->dup_of != 0 || m->id == self->dup_of || m->near)
             continue;
         c[k].id = m->id;
         c[k].score = c[i].score * decay(self->published, m->published) *
@@ -434,8 +492,7 @@ static int write_list(sqlite3_stmt *del, sqlite3_stmt *ins, int64_t id, const st
 
 #define META_COLS                                                                                  \
     "a.id, coalesce(a.published, 0), a.section_id, a.status = 'published' AND a.deleted_at IS "    \
-    "NULL,"                                                                                        \
-    " h.nterms >= " KB_STR(MIN_SIMHASH_TERMS) ", coalesce(h.simhash, 0), coalesce(h.dup_of, 0)"
+    "NULL, coalesce(h.dup_of, 0)"
 #define KB_STR2(x) #x
 #define KB_STR(x) KB_STR2(x)
 
@@ -445,14 +502,93 @@ static void read_meta(sqlite3_stmt *st, int col, struct meta *m)
     m->published = sqlite3_column_int64(st, col + 1);
     m->section = sqlite3_column_int64(st, col + 2);
     m->eligible = sqlite3_column_int(st, col + 3) != 0;
-    m->hashed = sqlite3_column_int(st, col + 4) != 0;
-    m->simhash = (uint64_t)sqlite3_column_int64(st, col + 5);
-    m->dup_of = sqlite3_column_int64(st, col + 6);
+    m->dup_of = sqlite3_column_int64(st, col + 4);
+    m->near = false;
 }
 
 static const char *const write_del_sql = "DELETE FROM article_related WHERE article_id = ?1";
 static const char *const write_ins_sql =
     "INSERT INTO article_related (article_id, rank, related_id, score) VALUES (?1, ?2, ?3, ?4)";
+
+/* The statements that write an article's stored data (vector, hash, list). */
+struct writer {
+    sqlite3_stmt *terms_del, *terms_ins, *hash_put, *list_del, *list_ins, *dup_set;
+};
+
+static void writer_release(struct writer *w)
+{
+    sqlite3_finalize(w->terms_del);
+    sqlite3_finalize(w->terms_ins);
+    sqlite3_finalize(w->hash_put);
+    sqlite3_finalize(w->list_del);
+    sqlite3_finalize(w->list_ins);
+    sqlite3_finalize(w->dup_set);
+    memset(w, 0, sizeof *w);
+}
+
+static int writer_init(sqlite3 *db, struct writer *w, struct kb_diag *d)
+{
+    memset(w, 0, sizeof *w);
+    int rc = prep(db, "DELETE FROM article_terms WHERE article_id = ?1", &w->terms_del, d);
+    if (!rc)
+        rc = prep(db, "INSERT INTO article_terms (article_id, term, weight) VALUES (?1, ?2, ?3)",
+                  &w->terms_ins, d);
+    if (!rc)
+        rc = prep(db,
+                  "INSERT INTO article_simhash (article_id, simhash, nterms, version, dup_of)"
+                  " VALUES (?1, ?2, ?3, ?4, NULL) ON CONFLICT (article_id) DO UPDATE SET"
+                  " simhash = excluded.simhash, nterms = excluded.nterms,"
+                  " version = excluded.version",
+                  &w->hash_put, d);
+    if (!rc)
+        rc = prep(db, write_del_sql, &w->list_del, d);
+    if (!rc)
+        rc = prep(db, write_ins_sql, &w->list_ins, d);
+    if (!rc)
+        rc = prep(db, "UPDATE article_simhash SET dup_of = ?2 WHERE article_id = ?1", &w->dup_set,
+                  d);
+    if (rc)
+        writer_release(w);
+    return rc;
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Store the vector and the body's set hash and size (`version`: the article's). */
+static int store_vector(sqlite3 *db, struct writer *w, int64_t id, const struct vec *v, uint64_t h,
+                        size_t nterms, int64_t version, struct kb_diag *d)
+{
+    sqlite3_bind_int64(w->terms_del, 1, id);
+    if (step_done(w->terms_del))
+        return fail(db, "delete terms", d);
+    for (size_t i = 0; i < v->n; i++) {
+        sqlite3_bind_int64(w->terms_ins, 1, id);
+        sqlite3_bind_text(w->terms_ins, 2, v->terms[i], -1, SQLITE_STATIC);
+        sqlite3_bind_double(w->terms_ins, 3, v->w[i]);
+        if (step_done(w->terms_ins))
+            return fail(db, "insert terms", d);
+    }
+    sqlite3_bind_int64(w->hash_put, 1, id);
+    sqlite3_bind_int64(w->hash_put, 2, (int64_t)h);
+    sqlite3_bind_int64(w->hash_put, 3, (int64_t)nterms);
+    sqlite3_bind_int64(w->hash_put, 4, version);
+    return step_done(w->hash_put) ? fail(db, "insert hash", d) : 0;
+}
+
+static int set_dup(sqlite3 *db, struct writer *w, int64_t id, int64_t dup_of, struct kb_diag *d)
+{
+    sqlite3_bind_int64(w->dup_set, 1, id);
+    if (dup_of)
+        sqlite3_bind_int64(w->dup_set, 2, dup_of);
+    else
+        sqlite3_bind_null(w->dup_set, 2);
+    return step_done(w->dup_set) ? fail(db, "mark duplicates", d) : 0;
+}
 
 /* ---- one article ------------------------------------------------------------------------ */
 
@@ -470,11 +606,36 @@ static const char *const self_sql = "SELECT " META_COLS " FROM articles a"
                                     "  LEFT JOIN article_simhash h ON h.article_id = a.id"
                                     " WHERE a.id = ?1";
 
-/* Recompute the list of `id` from the stored vectors; the candidates' ids (by cosine) go to
- * *near when it is not NULL. */
-static int list_one(sqlite3 *db, int64_t id, int64_t *near, size_t *nnear, struct kb_diag *d)
+/* The best candidates of `id` by cosine (at most CANDIDATES), from the stored vectors. */
+static int candidates(sqlite3 *db, int64_t id, struct cand *c, struct meta *cm, size_t *n,
+                      struct kb_diag *d)
 {
-    sqlite3_stmt *st = NULL, *del = NULL, *ins = NULL;
+    sqlite3_stmt *st;
+    int rc = prep(db, cands_sql, &st, d);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    size_t k = 0;
+    int sr;
+    while ((sr = sqlite3_step(st)) == SQLITE_ROW && k < CANDIDATES) {
+        c[k].score = sqlite3_column_double(st, 0);
+        read_meta(st, 1, &cm[k]);
+        c[k].id = cm[k].id;
+        k++;
+    }
+    sqlite3_finalize(st);
+    if (sr != SQLITE_DONE && sr != SQLITE_ROW)
+        return fail(db, "candidates", d);
+    *n = k;
+    return 0;
+}
+
+/* Recompute the list of `id` from the stored vectors.  `near` (optional, n ids): its
+ * near-duplicates, kept out even when not marked. */
+static int list_one(sqlite3 *db, struct writer *w, int64_t id, const int64_t *near, size_t nnear,
+                    struct kb_diag *d)
+{
+    sqlite3_stmt *st = NULL;
     struct meta self = {0};
     struct cand c[CANDIDATES];
     struct meta cm[CANDIDATES];
@@ -489,198 +650,179 @@ static int list_one(sqlite3 *db, int64_t id, int64_t *near, size_t *nnear, struc
     sqlite3_finalize(st);
     if (sr != SQLITE_ROW)
         return sr == SQLITE_DONE ? 0 : fail(db, "article", d);
-
-    if ((rc = prep(db, cands_sql, &st, d)))
+    if ((rc = candidates(db, id, c, cm, &n, d)))
         return rc;
-    sqlite3_bind_int64(st, 1, id);
-    while ((sr = sqlite3_step(st)) == SQLITE_ROW && n < CANDIDATES) {
-        c[n].score = sqlite3_column_double(st, 0);
-        read_meta(st, 1, &cm[n]);
-        c[n].id = cm[n].id;
-        n++;
-    }
-    sqlite3_finalize(st);
-    if (sr != SQLITE_DONE && sr != SQLITE_ROW)
-        return fail(db, "candidates", d);
-    if (near) {
-        *nnear = 0;
-        for (size_t i = 0; i < n && *nnear < NEIGHBOURS; i++)
-            near[(*nnear)++] = c[i].id;
-    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < nnear && !cm[i].near; k++)
+            cm[i].near = cm[i].id == near[k];
     size_t k = score_list(&self, c, cm, n);
-    if ((rc = prep(db, write_del_sql, &del, d)) || (rc = prep(db, write_ins_sql, &ins, d))) {
-        sqlite3_finalize(del);
-        return rc;
-    }
-    if (write_list(del, ins, id, c, k))
+    if (write_list(w->list_del, w->list_ins, id, c, k))
         rc = fail(db, "write list", d);
-    sqlite3_finalize(del);
-    sqlite3_finalize(ins);
-    return rc;
-}
-
-/* Mark duplicates around `id` (hash h, published p): it becomes dup_of the earliest
- * article within KB_DUP_DISTANCE, later ones within it become dup_of this one's root, and
- * articles marked dup_of it that no longer are within it are unmarked. */
-static int mark_dups(sqlite3 *db, int64_t id, bool hashed, uint64_t h, int64_t p, struct kb_diag *d)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prep(db,
-                  "SELECT h.article_id, h.simhash, coalesce(a.published, 0), h.dup_of"
-                  "  FROM article_simhash h JOIN articles a ON a.id = h.article_id"
-                  " WHERE h.article_id <> ?1 AND h.nterms >= " KB_STR(
-                      MIN_SIMHASH_TERMS) "   AND a.deleted_at IS NULL",
-                  &st, d);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int64_t root = 0, rootp = 0;
-    int64_t *later = NULL, *unmark = NULL;
-    size_t nlater = 0, nunmark = 0, cap = 0, ucap = 0;
-    int sr;
-    while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t o = sqlite3_column_int64(st, 0);
-        uint64_t oh = (uint64_t)sqlite3_column_int64(st, 1);
-        int64_t op = sqlite3_column_int64(st, 2);
-        int64_t odup = sqlite3_column_int64(st, 3);
-        bool near = hashed && kb_simhash_distance(h, oh) <= KB_DUP_DISTANCE;
-        if (!near) {
-            if (odup == id) {
-                if (nunmark == ucap)
-                    unmark = kb_realloc(unmark, (ucap = ucap ? 2 * ucap : 8) * sizeof *unmark);
-                unmark[nunmark++] = o;
-            }
-            continue;
-        }
-        bool earlier = op < p || (op == p && o < id);
-        if (earlier) {
-            if (!root || op < rootp || (op == rootp && o < root))
-                root = o, rootp = op;
-        } else {
-            if (nlater == cap)
-                later = kb_realloc(later, (cap = cap ? 2 * cap : 8) * sizeof *later);
-            later[nlater++] = o;
-        }
-    }
-    sqlite3_finalize(st);
-    if (sr != SQLITE_DONE)
-        rc = fail(db, "duplicates", d);
-    if (!rc)
-        rc = prep(db, "UPDATE article_simhash SET dup_of = ?2 WHERE article_id = ?1", &st, d);
-    if (!rc) {
-        int64_t top = root ? root : id;
-        sqlite3_bind_int64(st, 1, id);
-        if (root)
-            sqlite3_bind_int64(st, 2, root);
-        else
-            sqlite3_bind_null(st, 2);
-        bool ok = sqlite3_step(st) == SQLITE_DONE;
-        for (size_t i = 0; ok && i < nlater; i++) {
-            sqlite3_reset(st);
-            sqlite3_bind_int64(st, 1, later[i]);
-            sqlite3_bind_int64(st, 2, top);
-            ok = sqlite3_step(st) == SQLITE_DONE;
-        }
-        for (size_t i = 0; ok && i < nunmark; i++) {
-            sqlite3_reset(st);
-            sqlite3_bind_int64(st, 1, unmark[i]);
-            sqlite3_bind_null(st, 2);
-            ok = sqlite3_step(st) == SQLITE_DONE;
-        }
-        if (!ok)
-            rc = fail(db, "mark duplicates", d);
-        sqlite3_finalize(st);
-    }
-    free(later);
-    free(unmark);
     return rc;
 }
 
 static const char *const doc_sql =
-    "SELECT headline, lede, body_html, coalesce(published, 0), version FROM articles WHERE id = ?1";
+    "SELECT headline, lede, body_html, coalesce(published, 0), version, deleted_at IS NOT NULL"
+    " FROM articles WHERE id = ?1";
 
-static int store_vector(sqlite3 *db, int64_t id, const struct vec *v, uint64_t h, size_t nterms,
-                        int64_t version, struct kb_diag *d)
+/* The body shingles of article `id` (*found false when it is gone). */
+static int load_shingles(sqlite3_stmt *q, int64_t id, struct shset *sh, int64_t *published,
+                         bool *trashed, bool *found)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = prep(db, "DELETE FROM article_terms WHERE article_id = ?1", &st, d);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    bool ok = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_finalize(st);
-    if (!ok)
-        return fail(db, "delete terms", d);
-    if ((rc = prep(db, "INSERT INTO article_terms (article_id, term, weight) VALUES (?1, ?2, ?3)",
-                   &st, d)))
-        return rc;
-    for (size_t i = 0; ok && i < v->n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, v->terms[i], -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 3, v->w[i]);
-        ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_reset(q);
+    sqlite3_bind_int64(q, 1, id);
+    int sr = sqlite3_step(q);
+    *found = sr == SQLITE_ROW;
+    if (sr == SQLITE_ROW) {
+        const char *html = (const char *)sqlite3_column_text(q, 2);
+        struct kb_buf body;
+        kb_buf_init(&body, MAX_TEXT);
+        if (html)
+            kb_search_html_text(&body, html, strlen(html));
+        (void)kb_analyze(kb_buf_cstr(&body), body.n, KB_ANALYZE_QUERY, shset_cb, sh);
+        shset_finish(sh);
+        kb_buf_release(&body);
+        *published = sqlite3_column_int64(q, 3);
+        *trashed = sqlite3_column_int(q, 5) != 0;
     }
-    sqlite3_finalize(st);
-    if (!ok)
-        return fail(db, "insert terms", d);
-    if ((rc = prep(db,
-                   "INSERT INTO article_simhash (article_id, simhash, nterms, version, dup_of)"
-                   " VALUES (?1, ?2, ?3, ?4, NULL) ON CONFLICT (article_id) DO UPDATE SET"
-                   " simhash = excluded.simhash, nterms = excluded.nterms,"
-                   " version = excluded.version",
-                   &st, d)))
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, (int64_t)h);
-    sqlite3_bind_int64(st, 3, (int64_t)nterms);
-    sqlite3_bind_int64(st, 4, version);
-    ok = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_finalize(st);
-    return ok ? 0 : fail(db, "insert simhash", d);
+    sqlite3_reset(q);
+    return sr == SQLITE_ROW || sr == SQLITE_DONE ? 0 : -1;
+}
+
+/* Is `o` a near-duplicate of the article with shingles `sh`?  (*op: o's publication.) */
+static int near_check(sqlite3 *db, sqlite3_stmt *q, const struct shset *sh, int64_t o, bool *near,
+                      int64_t *op, struct kb_diag *d)
+{
+    struct shset os = {0};
+    bool trashed = false, found = false;
+    *near = false;
+    if (load_shingles(q, o, &os, op, &trashed, &found)) {
+        free(os.h);
+        return fail(db, "duplicates", d);
+    }
+    *near = found && !trashed &&
+            jaccard(sh->h, sh->n, sh->nterms, os.h, os.n, os.nterms) >= KB_DUP_JACCARD;
+    free(os.h);
+    return 0;
+}
+
+/* Mark duplicates around `id` (shingles `sh`, published p, trashed or not), its candidates by
+ * cosine in cm: it becomes dup_of the root of the earliest near-duplicate before it, later
+ * ones become dup_of its root, and those marked dup_of it that no longer are near are
+ * unmarked.  Its near-duplicates' ids go to near[] (at most CANDIDATES). */
+static int mark_dups(sqlite3 *db, struct writer *w, int64_t id, const struct shset *sh, int64_t p,
+                     bool trashed, const struct meta *cm, size_t n, int64_t *near, size_t *nnear,
+                     struct kb_diag *d)
+{
+    sqlite3_stmt *q = NULL, *marked = NULL;
+    int rc = prep(db, doc_sql, &q, d);
+    if (!rc)
+        rc = prep(db, "SELECT article_id FROM article_simhash WHERE dup_of = ?1", &marked, d);
+    int64_t root = 0, rootp = 0, rootdup = 0;
+    int64_t later[CANDIDATES];
+    size_t nlater = 0;
+    *nnear = 0;
+    for (size_t i = 0; !rc && !trashed && i < n; i++) {
+        bool is_near = false;
+        int64_t op = 0;
+        if ((rc = near_check(db, q, sh, cm[i].id, &is_near, &op, d)) || !is_near)
+            continue;
+        near[(*nnear)++] = cm[i].id;
+        bool earlier = op < p || (op == p && cm[i].id < id);
+        if (earlier) {
+            if (!root || op < rootp || (op == rootp && cm[i].id < root))
+                root = cm[i].id, rootp = op, rootdup = cm[i].dup_of;
+        } else if (cm[i].dup_of == 0 || cm[i].dup_of == id) {
+            later[nlater++] = cm[i].id;
+        }
+    }
+    if (root && rootdup)
+        root = rootdup;
+    if (!rc)
+        rc = set_dup(db, w, id, root, d);
+    for (size_t i = 0; !rc && i < nlater; i++)
+        rc = set_dup(db, w, later[i], root ? root : id, d);
+    /* Those marked dup_of it: still near?  (They may not be among its candidates.) */
+    int64_t check[64];
+    size_t ncheck = 0;
+    if (!rc) {
+        sqlite3_bind_int64(marked, 1, id);
+        while (sqlite3_step(marked) == SQLITE_ROW && ncheck < 64) {
+            int64_t o = sqlite3_column_int64(marked, 0);
+            bool known = false;
+            for (size_t k = 0; k < *nnear && !known; k++)
+                known = near[k] == o;
+            if (!known)
+                check[ncheck++] = o;
+        }
+    }
+    for (size_t i = 0; !rc && i < ncheck; i++) {
+        bool is_near = false;
+        int64_t op = 0;
+        if (!(rc = near_check(db, q, sh, check[i], &is_near, &op, d)) && (!is_near || trashed))
+            rc = set_dup(db, w, check[i], 0, d);
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(marked);
+    return rc;
 }
 
 static int update(sqlite3 *db, int64_t id, struct kb_related_stats *st, struct kb_diag *d)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = prep(db, doc_sql, &q, d);
+    struct writer w;
+    int rc = writer_init(db, &w, d);
     if (rc)
         return rc;
+    sqlite3_stmt *q = NULL;
+    if ((rc = prep(db, doc_sql, &q, d))) {
+        writer_release(&w);
+        return rc;
+    }
     sqlite3_bind_int64(q, 1, id);
     int sr = sqlite3_step(q);
-    int64_t near[NEIGHBOURS + 64];
-    size_t nnear = 0;
+    int64_t others[CANDIDATES + 64], near[CANDIDATES];
+    size_t nothers = 0, nnear = 0;
     if (sr == SQLITE_ROW) {
         struct doc doc = {(const char *)sqlite3_column_text(q, 0),
                           (const char *)sqlite3_column_text(q, 1),
                           (const char *)sqlite3_column_text(q, 2)};
         int64_t published = sqlite3_column_int64(q, 3);
         int64_t version = sqlite3_column_int64(q, 4);
+        bool trashed = sqlite3_column_int(q, 5) != 0;
         struct dfsrc src = {0};
         rc = count_articles(db, &src.ndocs, d);
         if (!rc)
             rc = prep(db, "SELECT doc FROM article_search_vocab WHERE term = ?1", &src.st, d);
         struct vec v = {0};
-        size_t nterms = 0;
+        struct shset sh = {0};
         uint64_t h = 0;
         if (!rc)
-            h = doc_analyze(&doc, &src, &v, &nterms);
+            h = doc_analyze(&doc, &src, &v, &sh);
         sqlite3_finalize(src.st);
-        if (!rc)
-            rc = store_vector(db, id, &v, h, nterms, version, d);
-        vec_release(&v);
         sqlite3_finalize(q);
         q = NULL;
         if (!rc)
-            rc = mark_dups(db, id, nterms >= MIN_SIMHASH_TERMS, h, published, d);
+            rc = store_vector(db, &w, id, &v, h, sh.nterms, version, d);
+        vec_release(&v);
+        struct cand c[CANDIDATES];
+        struct meta cm[CANDIDATES];
+        size_t n = 0;
         if (!rc)
-            rc = list_one(db, id, near, &nnear, d);
+            rc = candidates(db, id, c, cm, &n, d);
+        if (!rc)
+            rc = mark_dups(db, &w, id, &sh, published, trashed, cm, n, near, &nnear, d);
+        free(sh.h);
+        if (!rc)
+            rc = list_one(db, &w, id, near, nnear, d);
+        for (size_t i = 0; i < n && nothers < NEIGHBOURS; i++)
+            others[nothers++] = c[i].id;
         if (!rc && st)
             st->articles++, st->lists++;
     } else if (sr != SQLITE_DONE) {
         rc = fail(db, "article", d);
     }
     sqlite3_finalize(q);
+    q = NULL;
     /* Those listing it (it may have left their lists, or moved in them). */
     if (!rc && !(rc = prep(db,
                            "SELECT article_id FROM article_related WHERE related_id = ?1"
@@ -690,18 +832,19 @@ static int update(sqlite3 *db, int64_t id, struct kb_related_stats *st, struct k
         while (sqlite3_step(q) == SQLITE_ROW) {
             int64_t o = sqlite3_column_int64(q, 0);
             bool seen = false;
-            for (size_t i = 0; i < nnear && !seen; i++)
-                seen = near[i] == o;
-            if (!seen && nnear < sizeof near / sizeof near[0])
-                near[nnear++] = o;
+            for (size_t i = 0; i < nothers && !seen; i++)
+                seen = others[i] == o;
+            if (!seen && nothers < sizeof others / sizeof others[0])
+                others[nothers++] = o;
         }
         sqlite3_finalize(q);
     }
-    for (size_t i = 0; !rc && i < nnear; i++) {
-        rc = list_one(db, near[i], NULL, NULL, d);
+    for (size_t i = 0; !rc && i < nothers; i++) {
+        rc = list_one(db, &w, others[i], NULL, 0, d);
         if (!rc && st)
             st->lists++;
     }
+    writer_release(&w);
     return rc;
 }
 
@@ -718,14 +861,22 @@ int kb_related_sqlite_update(sqlite3 *db, int64_t id, struct kb_related_stats *s
 
 struct rdoc {
     struct meta m;
+    bool trashed;
     size_t n;
     int term[KB_RELATED_TERMS];
     float w[KB_RELATED_TERMS];
+    size_t sh_off, sh_n, nterms; /* its body shingles: shingles[sh_off .. sh_off + sh_n) */
 };
 
 struct posting {
     uint32_t doc;
     float w;
+};
+
+/* A doc's best candidates by cosine. */
+struct top {
+    uint32_t doc;
+    float cos;
 };
 
 static int load_vocab(sqlite3 *db, struct strmap *df, struct kb_diag *d)
@@ -747,12 +898,45 @@ static int load_vocab(sqlite3 *db, struct strmap *df, struct kb_diag *d)
     return sr == SQLITE_DONE ? 0 : fail(db, "vocab", d);
 }
 
+static const struct rdoc *dup_docs; /* for dupcmp: qsort has no context argument */
+
+static bool pub_before(const struct rdoc *a, const struct rdoc *b)
+{
+    if (a->m.published != b->m.published)
+        return a->m.published < b->m.published;
+    return a->m.id < b->m.id;
+}
+
 static int dupcmp(const void *x, const void *y)
 {
-    const struct rdoc *a = *(struct rdoc *const *)x, *b = *(struct rdoc *const *)y;
-    if (a->m.published != b->m.published)
-        return a->m.published < b->m.published ? -1 : 1;
-    return a->m.id < b->m.id ? -1 : a->m.id > b->m.id;
+    const struct rdoc *a = &dup_docs[*(const uint32_t *)x], *b = &dup_docs[*(const uint32_t *)y];
+    return pub_before(a, b) ? -1 : pub_before(b, a) ? 1 : 0;
+}
+
+static int u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Keep the CANDIDATES best of n accumulated cosines (touched/acc) in top[], best first. */
+static size_t best_of(const uint32_t *touched, size_t n, const float *acc, struct top *top)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct top t = {touched[i], acc[touched[i]]};
+        if (k == CANDIDATES &&
+            (t.cos < top[k - 1].cos || (t.cos == top[k - 1].cos && t.doc > top[k - 1].doc)))
+            continue;
+        size_t j = k < CANDIDATES ? k++ : k - 1;
+        while (j > 0 &&
+               (top[j - 1].cos < t.cos || (top[j - 1].cos == t.cos && top[j - 1].doc > t.doc))) {
+            top[j] = top[j - 1];
+            j--;
+        }
+        top[j] = t;
+    }
+    return k;
 }
 
 static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *d)
@@ -760,15 +944,23 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
     struct strmap df = {0}, terms = {0};
     struct rdoc *docs = NULL;
     size_t ndocs = 0, cap = 0;
-    sqlite3_stmt *st = NULL, *del = NULL, *ins = NULL;
+    sqlite3_stmt *st = NULL;
+    struct writer w = {0};
     struct posting **post = NULL;
     size_t *plen = NULL, *pcap = NULL, nterms_all = 0;
-    bool *trashed = NULL;
+    uint32_t *shingles = NULL;
+    size_t nsh = 0, shcap = 0;
+    struct top *tops = NULL;
+    uint8_t *ntop = NULL;
+    uint64_t *pairs = NULL;
+    size_t npairs = 0, paircap = 0;
     int rc = exec(db,
                   "DELETE FROM article_related; DELETE FROM article_terms;"
                   " DELETE FROM article_simhash",
                   d);
     struct dfsrc src = {.map = &df};
+    if (!rc)
+        rc = writer_init(db, &w, d);
     if (!rc)
         rc = count_articles(db, &src.ndocs, d);
     if (!rc)
@@ -780,13 +972,12 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
                   " section_id"
                   " FROM articles ORDER BY id",
                   &st, d);
-    /* Vectors and hashes. */
+    /* Vectors and shingle sets. */
     int sr = SQLITE_DONE;
     while (!rc && (sr = sqlite3_step(st)) == SQLITE_ROW) {
         if (ndocs == cap) {
             cap = cap ? 2 * cap : 1024;
             docs = kb_realloc(docs, cap * sizeof *docs);
-            trashed = kb_realloc(trashed, cap * sizeof *trashed);
         }
         struct rdoc *r = &docs[ndocs];
         memset(r, 0, sizeof *r);
@@ -797,13 +988,25 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
         r->m.published = sqlite3_column_int64(st, 4);
         int64_t version = sqlite3_column_int64(st, 5);
         r->m.eligible = sqlite3_column_int(st, 6) != 0;
-        trashed[ndocs] = sqlite3_column_int(st, 7) != 0;
+        r->trashed = sqlite3_column_int(st, 7) != 0;
         r->m.section = sqlite3_column_int64(st, 8);
         struct vec v = {0};
-        size_t nt = 0;
-        r->m.simhash = doc_analyze(&doc, &src, &v, &nt);
-        r->m.hashed = nt >= MIN_SIMHASH_TERMS;
-        rc = store_vector(db, r->m.id, &v, r->m.simhash, nt, version, d);
+        struct shset sh = {0};
+        uint64_t h = doc_analyze(&doc, &src, &v, &sh);
+        rc = store_vector(db, &w, r->m.id, &v, h, sh.nterms, version, d);
+        if (nsh + sh.n > shcap) {
+            shcap = shcap ? 2 * shcap : 1 << 20;
+            while (shcap < nsh + sh.n)
+                shcap *= 2;
+            shingles = kb_realloc(shingles, shcap * sizeof *shingles);
+        }
+        if (sh.n)
+            memcpy(shingles + nsh, sh.h, sh.n * sizeof *sh.h);
+        r->sh_off = nsh;
+        r->sh_n = sh.n;
+        r->nterms = sh.nterms;
+        nsh += sh.n;
+        free(sh.h);
         r->n = v.n;
         for (size_t i = 0; i < v.n; i++) {
             bool added;
@@ -822,40 +1025,7 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
         rc = fail(db, "articles", d);
     strmap_release(&df);
 
-    /* Duplicates: in publication order, each is dup_of the root of the first one before
-     * it within the distance. */
-    if (!rc && ndocs) {
-        struct rdoc **ord = kb_malloc(ndocs * sizeof *ord);
-        for (size_t i = 0; i < ndocs; i++)
-            ord[i] = &docs[i];
-        qsort(ord, ndocs, sizeof *ord, dupcmp);
-        rc = prep(db, "UPDATE article_simhash SET dup_of = ?2 WHERE article_id = ?1", &st, d);
-        for (size_t i = 0; !rc && i < ndocs; i++) {
-            struct rdoc *a = ord[i];
-            if (!a->m.hashed || trashed[a - docs])
-                continue;
-            for (size_t j = 0; j < i; j++) {
-                struct rdoc *b = ord[j];
-                if (!b->m.hashed || trashed[b - docs] ||
-                    kb_simhash_distance(a->m.simhash, b->m.simhash) > KB_DUP_DISTANCE)
-                    continue;
-                a->m.dup_of = b->m.dup_of ? b->m.dup_of : b->m.id;
-                sqlite3_reset(st);
-                sqlite3_bind_int64(st, 1, a->m.id);
-                sqlite3_bind_int64(st, 2, a->m.dup_of);
-                if (sqlite3_step(st) != SQLITE_DONE)
-                    rc = fail(db, "mark duplicates", d);
-                if (stats)
-                    stats->duplicates++;
-                break;
-            }
-        }
-        sqlite3_finalize(st);
-        st = NULL;
-        free(ord);
-    }
-
-    /* Postings, then each article's cosines by accumulation. */
+    /* Postings, then each article's best cosines by accumulation. */
     if (!rc && ndocs) {
         post = kb_calloc(nterms_all + 1, sizeof *post);
         plen = kb_calloc(nterms_all + 1, sizeof *plen);
@@ -871,58 +1041,146 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
             }
         float *acc = kb_calloc(ndocs, sizeof *acc);
         uint32_t *touched = kb_malloc(ndocs * sizeof *touched);
-        struct cand *c = kb_malloc(ndocs * sizeof *c);
-        struct meta *cm = kb_malloc(CANDIDATES * sizeof *cm);
-        if (!(rc = prep(db, write_del_sql, &del, d)))
-            rc = prep(db, write_ins_sql, &ins, d);
-        for (size_t i = 0; !rc && i < ndocs; i++) {
+        tops = kb_malloc(ndocs * CANDIDATES * sizeof *tops);
+        ntop = kb_malloc(ndocs);
+        for (size_t i = 0; i < ndocs; i++) {
             size_t nt = 0;
             for (size_t k = 0; k < docs[i].n; k++) {
                 int t = docs[i].term[k];
-                float w = docs[i].w[k];
-                for (size_t p = 0; p < plen[t]; p++) {
-                    uint32_t o = post[t][p].doc;
-                    if (o == i)
-                        continue;
+                float wt = docs[i].w[k];
+                const struct posting *p = post[t];
+                for (size_t j = 0; j < plen[t]; j++) {
+                    uint32_t o = p[j].doc;
                     if (acc[o] == 0)
                         touched[nt++] = o;
-                    acc[o] += w * post[t][p].w;
+                    acc[o] += wt * p[j].w;
                 }
             }
-            for (size_t k = 0; k < nt; k++) {
-                c[k].id = (int64_t)touched[k];
-                c[k].score = acc[touched[k]];
-                acc[touched[k]] = 0;
+            acc[i] = 0; /* never itself */
+            struct top *top = tops + i * CANDIDATES;
+            size_t k = 0;
+            for (size_t j = 0; j < nt; j++)
+                if (touched[j] == i)
+                    touched[j] = touched[--nt], j--;
+            k = best_of(touched, nt, acc, top);
+            for (size_t j = 0; j < nt; j++)
+                acc[touched[j]] = 0;
+            ntop[i] = (uint8_t)k;
+        }
+        free(acc);
+        free(touched);
+    }
+
+    /* Near-duplicates: candidates by cosine, checked by the Jaccard similarity of the body
+     * shingles; pairs (lower index, higher) sorted, so both directions are one pair. */
+    for (size_t i = 0; !rc && i < ndocs; i++) {
+        const struct rdoc *a = &docs[i];
+        if (a->trashed || a->nterms < MIN_DUP_TERMS)
+            continue;
+        for (size_t k = 0; k < ntop[i]; k++) {
+            uint32_t j = tops[i * CANDIDATES + k].doc;
+            const struct rdoc *b = &docs[j];
+            bool seen = false; /* the pair was checked from j's side already */
+            for (size_t q = 0; j < i && q < ntop[j] && !seen; q++)
+                seen = tops[j * CANDIDATES + q].doc == i;
+            if (seen || b->trashed ||
+                jaccard(shingles + a->sh_off, a->sh_n, a->nterms, shingles + b->sh_off, b->sh_n,
+                        b->nterms) < KB_DUP_JACCARD)
+                continue;
+            if (npairs == paircap)
+                pairs = kb_realloc(pairs, (paircap = paircap ? 2 * paircap : 1024) * sizeof *pairs);
+            uint64_t lo = i < j ? i : j, hi = i < j ? j : i;
+            pairs[npairs++] = lo << 32 | hi;
+        }
+    }
+    free(shingles);
+    shingles = NULL;
+    qsort(pairs, npairs, sizeof *pairs, u64_cmp);
+    {
+        size_t k = 0;
+        for (size_t i = 0; i < npairs; i++)
+            if (k == 0 || pairs[k - 1] != pairs[i])
+                pairs[k++] = pairs[i];
+        npairs = k;
+    }
+    /* Adjacency (both directions), then marks in publication order: each article is
+     * dup_of the root of its earliest near-duplicate published before it. */
+    size_t *aoff = NULL;
+    uint32_t *adj = NULL;
+    if (!rc && ndocs) {
+        aoff = kb_calloc(ndocs + 1, sizeof *aoff);
+        for (size_t i = 0; i < npairs; i++)
+            aoff[(pairs[i] >> 32) + 1]++, aoff[(uint32_t)pairs[i] + 1]++;
+        for (size_t i = 0; i < ndocs; i++)
+            aoff[i + 1] += aoff[i];
+        adj = kb_malloc((2 * npairs + 1) * sizeof *adj);
+        size_t *fill = kb_malloc(ndocs * sizeof *fill);
+        memcpy(fill, aoff, ndocs * sizeof *fill);
+        for (size_t i = 0; i < npairs; i++) {
+            uint32_t x = (uint32_t)(pairs[i] >> 32), y = (uint32_t)pairs[i];
+            adj[fill[x]++] = y;
+            adj[fill[y]++] = x;
+        }
+        free(fill);
+        uint32_t *ord = kb_malloc(ndocs * sizeof *ord);
+        for (size_t i = 0; i < ndocs; i++)
+            ord[i] = (uint32_t)i;
+        dup_docs = docs;
+        qsort(ord, ndocs, sizeof *ord, dupcmp);
+        for (size_t i = 0; !rc && i < ndocs; i++) {
+            struct rdoc *a = &docs[ord[i]];
+            const struct rdoc *first = NULL;
+            for (size_t k = aoff[ord[i]]; k < aoff[ord[i] + 1]; k++) {
+                const struct rdoc *b = &docs[adj[k]];
+                if (pub_before(b, a) && (!first || pub_before(b, first)))
+                    first = b;
             }
-            qsort(c, nt, sizeof *c, cand_cmp);
-            if (nt > CANDIDATES)
-                nt = CANDIDATES;
+            if (!first)
+                continue;
+            a->m.dup_of = first->m.dup_of ? first->m.dup_of : first->m.id;
+            rc = set_dup(db, &w, a->m.id, a->m.dup_of, d);
+            if (stats)
+                stats->duplicates++;
+        }
+        free(ord);
+    }
+    free(pairs);
+
+    /* Lists. */
+    if (!rc && ndocs) {
+        struct cand c[CANDIDATES];
+        struct meta cm[CANDIDATES];
+        for (size_t i = 0; !rc && i < ndocs; i++) {
+            size_t nt = ntop[i];
             for (size_t k = 0; k < nt; k++) {
-                cm[k] = docs[c[k].id].m;
+                const struct top *t = &tops[i * CANDIDATES + k];
+                cm[k] = docs[t->doc].m;
+                cm[k].near = false;
+                for (size_t q = aoff[i]; q < aoff[i + 1] && !cm[k].near; q++)
+                    cm[k].near = adj[q] == t->doc;
                 c[k].id = cm[k].id;
+                c[k].score = t->cos;
             }
             size_t keep = score_list(&docs[i].m, c, cm, nt);
-            if (write_list(del, ins, docs[i].m.id, c, keep))
+            if (write_list(w.list_del, w.list_ins, docs[i].m.id, c, keep))
                 rc = fail(db, "write list", d);
             else if (stats)
                 stats->lists++;
         }
-        free(acc);
-        free(touched);
-        free(c);
-        free(cm);
     }
     if (stats)
         stats->articles += ndocs;
-    sqlite3_finalize(del);
-    sqlite3_finalize(ins);
+    free(aoff);
+    free(adj);
+    free(tops);
+    free(ntop);
+    writer_release(&w);
     for (size_t t = 0; post && t <= nterms_all; t++)
         free(post[t]);
     free(post);
     free(plen);
     free(pcap);
     free(docs);
-    free(trashed);
     strmap_release(&terms);
     return rc;
 }

@@ -335,17 +335,24 @@ static void test_near_duplicates(void **state)
     assert_int_equal(dup_of(c.oil[1]), 0);
 }
 
-static void test_simhash(void **state)
+static void test_dup_similarity(void **state)
 {
     (void)state;
     char *a = body_of(FOOTBALL, "012345", NULL), *b = body_of(ELECTION, "012345", NULL);
-    size_t na = 0;
-    uint64_t ha = kb_simhash(a, strlen(a), &na);
-    assert_true(na > 50);
-    assert_int_equal(kb_simhash_distance(ha, kb_simhash(a, strlen(a), NULL)), 0);
-    assert_true(kb_simhash_distance(ha, kb_simhash(b, strlen(b), NULL)) > KB_DUP_DISTANCE);
+    assert_true(kb_dup_similarity(a, strlen(a), a, strlen(a)) == 1.0);
+    assert_true(kb_dup_similarity(a, strlen(a), b, strlen(b)) < 0.1);
+    /* one sentence of six rewritten: still the same story */
+    char *c = body_of(FOOTBALL, "01234", NULL);
+    char *e = malloc(strlen(c) + 200);
+    snprintf(e, strlen(c) + 200,
+             "%s<p>وأضاف المدرب أن الفريق سيواصل التدريب استعدادا للمباراة المقبلة.</p>", c);
+    assert_true(kb_dup_similarity(a, strlen(a), e, strlen(e)) >= KB_DUP_JACCARD);
+    /* too short to judge */
+    assert_true(kb_dup_similarity("خبر قصير", 15, "خبر قصير", 15) < 0);
     free(a);
     free(b);
+    free(c);
+    free(e);
 }
 
 static void test_rail(void **state)
@@ -422,7 +429,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incremental_update_reaches_neighbours, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_near_duplicates, setup, teardown),
-        cmocka_unit_test(test_simhash),
+        cmocka_unit_test(test_dup_similarity),
         cmocka_unit_test_setup_teardown(test_rail, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
