@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <gumbo.h>
 #include <jansson.h>
+#include <unicode/ucnv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2032,6 +2033,53 @@ static void body_from_text(const char *s, struct kb_buf *html, struct kb_buf *te
     }
 }
 
+/* The charset a page declares in its first 4 KiB (<meta charset=...>, or charset= in a
+ * content-type), lower case, into name[]; false when none. */
+static bool declared_charset(const char *s, size_t n, char *name, size_t cap)
+{
+    size_t lim = n < 4096 ? n : 4096;
+    for (size_t i = 0; i + 8 < lim; i++) {
+        if (strncasecmp(s + i, "charset", 7) != 0)
+            continue;
+        size_t k = i + 7;
+        while (k < lim && (s[k] == ' ' || s[k] == '='))
+            k++;
+        while (k < lim && (s[k] == '"' || s[k] == '\''))
+            k++;
+        size_t m = 0;
+        while (k < lim && m + 1 < cap &&
+               (isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '_' || s[k] == ':'))
+            name[m++] = (char)tolower((unsigned char)s[k++]);
+        name[m] = '\0';
+        if (m)
+            return true;
+    }
+    return false;
+}
+
+/* A page in a legacy charset (windows-1256, iso-8859-6, ...) that is not valid UTF-8 is
+ * converted to UTF-8 with ICU.  1 when *out holds the conversion; 0 to use the input. */
+static int to_utf8(const char *s, size_t n, struct kb_buf *out)
+{
+    char cs[40];
+    if (kb_utf8_valid(s, n) || !declared_charset(s, n, cs, sizeof(cs)) || strstr(cs, "utf") != NULL)
+        return 0;
+    size_t cap = n * 3 + 16; /* single-byte charsets: at most 3 bytes of UTF-8 per byte */
+    char *buf = kb_malloc(cap);
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t len = ucnv_convert("UTF-8", cs, buf, (int32_t)cap, s, (int32_t)n, &st);
+    int rc = 0;
+    if (U_SUCCESS(st) && len >= 0 && (size_t)len < cap) {
+        kb_buf_init(out, cap + 1);
+        kb_buf_add(out, buf, (size_t)len);
+        rc = kb_buf_err(out) ? 0 : 1;
+        if (!rc)
+            kb_buf_release(out);
+    }
+    free(buf);
+    return rc;
+}
+
 int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_html_article *out,
                     struct kb_diag *d)
 {
@@ -2051,6 +2099,11 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
         return kb_diag_set(d, KB_EINVAL, "html", "NUL bytes at the start: not an HTML page");
 
     struct kb_html_article a = {0};
+    struct kb_buf converted = {0};
+    if (to_utf8(html, n, &converted) == 1) {
+        html = kb_buf_cstr(&converted);
+        n = converted.n;
+    }
     a.invalid_utf8 = !kb_utf8_valid(html, n);
 
     struct kb_buf guarded = {0};
@@ -2078,6 +2131,7 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
     walk(pg, g->document);
     kb_html_heap_free(&heap); /* the tree is gone: only pg's copies remain */
     kb_buf_release(&guarded);
+    kb_buf_release(&converted);
 
     struct jsonld j = {0};
     read_jsonld(pg, &j);

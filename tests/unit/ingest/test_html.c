@@ -414,6 +414,27 @@ static void test_bad_bytes(void **state)
     assert_null(c.headline); /* untouched on failure */
 }
 
+/* A legacy Arabic page in windows-1256, declared in its meta tag: converted, not mangled. */
+static void test_windows_1256(void **state)
+{
+    (void)state;
+    const char *html =
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+        "charset=windows-1256\"></head><body><h1>"
+        "\xce\xc8\xd1\x20\xda\xc7\xcc\xe1\x20\xe3\xe4\x20\xc7\xe1\xe3\xcf\xed\xe4\xc9"
+        "</h1><p>\xc7\xdd\xca\xca\xcd\x20\xc7\xe1\xe6\xd2\xed\xd1\x20\xc7\xe1\xd3\xcf\x20\xc7"
+        "\xe1\xcc\xcf\xed\xcf\x20\xd5\xc8\xc7\xcd\x20\xc7\xe1\xed\xe6\xe3\xa1\x20\xc8\xda\xcf"
+        "\x20\xcb\xe1\xc7\xcb\x20\xd3\xe4\xe6\xc7\xca\x20\xe3\xe4\x20\xc7\xe1\xda\xe3\xe1\x2e"
+        "</p></body></html>";
+    struct kb_html_article a = extract(html);
+    assert_string_equal(a.headline, "خبر عاجل من المدينة");
+    assert_string_equal(a.body_text,
+                        "افتتح الوزير السد الجديد صباح اليوم، بعد ثلاث سنوات من العمل.");
+    assert_false(a.invalid_utf8);
+    assert_string_equal(a.language, "ar");
+    kb_html_article_release(&a);
+}
+
 /* ---- the real Arabic pages, when ../shared is there ------------------------------------------ */
 
 static void test_shared_pages(void **state)
@@ -460,7 +481,8 @@ int main(void)
         cmocka_unit_test(test_date_signals),     cmocka_unit_test(test_dates_written),
         cmocka_unit_test(test_body_boilerplate), cmocka_unit_test(test_body_br_runs_and_figure),
         cmocka_unit_test(test_missing_fields),   cmocka_unit_test(test_deep_nesting),
-        cmocka_unit_test(test_bad_bytes),        cmocka_unit_test(test_shared_pages),
+        cmocka_unit_test(test_bad_bytes),        cmocka_unit_test(test_windows_1256),
+        cmocka_unit_test(test_shared_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
