@@ -260,9 +260,12 @@ const proj = (a, b) => b + ((b - a) * (1e6 - n2)) / (n2 - n1);
 console.log('');
 console.log('Projection to 1,000,000 articles (linear from the two sizes above):');
 console.log(
-  `  one query alone: p50 ${f1(proj(small.e.one.p50, e.one.p50))} ms, p99 ${f1(proj(small.e.one.p99, e.one.p99))} ms;` +
-    ` server CPU ${f2(proj(small.e.one.cpuMs, e.one.cpuMs))} ms a query;` +
+  `  server CPU ${f2(proj(small.e.one.cpuMs, e.one.cpuMs))} ms a query (one at a time);` +
     ` in-memory ranker ${f1(proj(small.e.index.mib, e.index.mib) / 1024)} GiB built in ${f1(proj(small.e.index.buildS, e.index.buildS) / 60)} min;` +
     ` import ${f1((1e6 / (imp.created / imp.t)) / 60)} min at today's rate;` +
     ` FTS5 index ${((imp.indexBytes / n2) * 1e6 / 1073741824).toFixed(1)} GiB`,
+);
+console.log(
+  '  (latencies are not extrapolated: at -c16 they are queueing, CPU per query / cores x connections,' +
+    ' and on a shared machine they move with the load; the CPU per query is the figure that scales)',
 );

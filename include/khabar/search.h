@@ -228,7 +228,8 @@ KB_MUST_CHECK int kb_search_live_start(const char *db_path, kb_search_live_fn on
                                        void *ctx, struct kb_search_live **out,
                                        struct kb_diag *d);
 /* The index built for generation `gen` (retained: release it), or NULL when there is none
- * yet — then a build for `gen` is started, and the caller uses FTS5 meanwhile.  The
+ * yet — then a build for `gen` is asked for (it starts once no newer generation has been
+ * asked for during 300 ms, or after 9 s), and the caller uses FTS5 meanwhile.  The
  * generation must be read before the database, so an index is never newer than it says. */
 struct kb_search_index *kb_search_live_get(struct kb_search_live *l, uint64_t gen);
 /* Stop the thread (waits for a build in progress) and free everything.  NULL is ignored. */

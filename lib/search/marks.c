@@ -21,6 +21,9 @@
 #include "khabar/analyzer.h"
 #include "search_int.h"
 
+/* Bytes of text analyzed per wanted token before falling back to the whole text. */
+#define CHUNK_BYTES_PER_TOKEN 32
+
 /* ---- the expression --------------------------------------------------------------------- */
 
 struct qcollect {
@@ -185,8 +188,24 @@ static void collect_from(struct collect *c, const char *text, size_t n, bool kee
     c->pos = from_pos;
     c->any = from_pos > 0;
     c->base = from_byte;
-    if (n > from_byte && n <= (size_t)INT32_MAX)
-        (void)kb_analyze(text + from_byte, n - from_byte, KB_ANALYZE_INDEX, on_tok, c);
+    if (n <= from_byte || n > (size_t)INT32_MAX)
+        return;
+    /* Only a window is wanted: analyze a piece of text long enough for it, cut at a space
+     * (so no word is cut), and all of it only when the piece fell short. */
+    if (stop_at != UINT32_MAX && stop_at > from_pos &&
+        (size_t)(stop_at - from_pos) < (n - from_byte) / CHUNK_BYTES_PER_TOKEN) {
+        size_t end = from_byte + (size_t)(stop_at - from_pos) * CHUNK_BYTES_PER_TOKEN + 64;
+        while (end < n && text[end] != ' ' && text[end] != '\n')
+            end++;
+        (void)kb_analyze(text + from_byte, end - from_byte, KB_ANALYZE_INDEX, on_tok, c);
+        if (c->more || end >= n)
+            return;
+        c->n = 0;
+        kb_buf_reset(&c->terms);
+        c->pos = from_pos;
+        c->any = from_pos > 0;
+    }
+    (void)kb_analyze(text + from_byte, n - from_byte, KB_ANALYZE_INDEX, on_tok, c);
 }
 
 static void collect(struct collect *c, const char *text, size_t n, bool keep_terms,

@@ -53,7 +53,7 @@ void kb_marks_highlight(struct kb_buf *out, const char *text, size_t n, const st
                         size_t ns);
 /* Every KB_MARKS_CHECKPOINT-th position of a lede or body, the index keeps the byte offset
  * where its token starts, so a snippet deep in a long text is analyzed from there. */
-#define KB_MARKS_CHECKPOINT 32
+#define KB_MARKS_CHECKPOINT 8
 
 /* A window of `tokens` tokens around the best group of spans (most distinct phrases, then
  * most instances, then earliest; the first tokens when there is none), cut at token
