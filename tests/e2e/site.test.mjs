@@ -295,4 +295,26 @@ describe('the site around the article', () => {
     const plain = every.json.articles.find((a) => a.headline === PHOTO_HEADLINE);
     assert.equal(plain.duplicate_of, null, 'an article that is not flagged says null');
   });
+
+  test('the newsroom API shows and changes translations (PATCH), refusing bad ones by field', async () => {
+    const token = runOk(['token', 'create', '--user', 'site-editor'], { db: ws.db }).stdout.trim();
+    const list = await api(srv.base, 'GET', '/api/v1/articles?per_page=100', { token });
+    const fr = list.json.articles.find((a) => a.language === 'fr');
+    const ar = list.json.articles.find((a) => a.headline.startsWith('مشروع رقم 5 '));
+    assert.deepEqual(fr.translations.map((x) => x.language).sort(), ['ar', 'en']);
+    let r = await api(srv.base, 'PATCH', `/api/v1/articles/${fr.id}`,
+      { token, body: { version: fr.version, translations: [fr.id] } });
+    assert.ok(r.status >= 400 && r.status < 500, `refused: ${r.status}`);
+    assert.equal(r.json.error.field, 'translations');
+    r = await api(srv.base, 'PATCH', `/api/v1/articles/${fr.id}`,
+      { token, body: { version: fr.version, translations: [] } });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.deepEqual(r.json.translations, [], 'out of the group');
+    const left = await pollUntil(async () => {
+      const doc = parseHtml((await getText(srv.url(ar.url))).text);
+      const langs = qsa(doc, 'link[rel="alternate"][hreflang]').map((l) => attr(l, 'hreflang')).sort();
+      return JSON.stringify(langs) === JSON.stringify(['ar', 'en', 'x-default']);
+    });
+    assert.ok(left, 'the Arabic page no longer names the French one');
+  });
 });
