@@ -332,7 +332,7 @@ test('an article with the photo shows the page variant and announces the social 
     token,
     body: {
       headline: 'وزير الخارجية يلتقي الصحفيين', lede: 'لقاء مطوّل.', section: 'politics', status: 'published',
-      body_html: '<p>نص الخبر.</p>',
+      body_html: '<p>التقى وزير الخارجية الصحفيين في مؤتمر مطوّل بعد اجتماع الحكومة الأسبوعي، وتحدث عن خطط الوزارة للعام المقبل.</p>',
       image: { src: photo.src, alt: 'الوزير', caption: 'في المؤتمر', credit: 'وكالة', copyright: 'AA' },
     },
   });
