@@ -349,7 +349,8 @@ static void later_sort(struct later *l)
 {
     if (l->sorted)
         return;
-    qsort(l->ids, l->n, sizeof(*l->ids), id_cmp);
+    if (l->n) /* qsort of a NULL array is undefined even for 0 members (UBSan) */
+        qsort(l->ids, l->n, sizeof(*l->ids), id_cmp);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++)
         if (k == 0 || l->ids[k - 1] != l->ids[i])
