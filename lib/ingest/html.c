@@ -2014,6 +2014,27 @@ void kb_html_article_release(struct kb_html_article *a)
 /* Text from the ArticleBody of JSON-LD as paragraphs (one per line, blank lines dropped). */
 static void body_from_text(const char *s, struct kb_buf *html, struct kb_buf *text, size_t *nb)
 {
+    char *plain = NULL;
+    if (strstr(s, "<p") || strstr(s, "<br") || strstr(s, "</")) {
+        /* Some sites put HTML in articleBody: its tags become line breaks here (the body
+         * is built from the text, so no markup of theirs reaches the store). */
+        plain = kb_malloc(strlen(s) + 1);
+        char *w = plain;
+        for (const char *r = s; *r; r++) {
+            if (*r == '<') {
+                const char *e = strchr(r, '>');
+                if (e) {
+                    *w++ = '\n';
+                    r = e;
+                    continue;
+                }
+            }
+            *w++ = *r;
+        }
+        *w = '\0';
+        decode_again(plain);
+        s = plain;
+    }
     const char *p = s;
     while (*p) {
         const char *e = strchr(p, '\n');
@@ -2031,6 +2052,7 @@ static void body_from_text(const char *s, struct kb_buf *html, struct kb_buf *te
         }
         p += len + (e ? 1 : 0);
     }
+    free(plain);
 }
 
 /* The charset a page declares in its first 4 KiB (<meta charset=...>, or charset= in a
@@ -2211,7 +2233,7 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
          * rendered by script, or the heuristics found a teaser list). */
         size_t jb = count_chars(j.body, strlen(j.body));
         size_t tb = count_chars(kb_buf_cstr(&bt), bt.n);
-        if (jb > 200 && tb * 2 < jb) {
+        if ((nb == 0 && jb > 0) || (jb > 200 && tb * 2 < jb)) {
             kb_buf_reset(&bh);
             kb_buf_reset(&bt);
             nb = 0;

@@ -118,6 +118,24 @@ static void test_jsonld_odd_forms(void **state)
     kb_html_article_release(&a);
 }
 
+/* A page whose text is rendered by script: JSON-LD articleBody is the body; HTML in it
+ * becomes paragraph breaks, never markup. */
+static void test_jsonld_article_body(void **state)
+{
+    (void)state;
+    const char *html =
+        "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Dam "
+        "opens\",\"articleBody\":\"<p>First paragraph of the story, long enough.</p><p "
+        "onclick=x>Second &amp; last paragraph.</p><script>alert(1)<\\/script>\"}</script>"
+        "<div id=\"app\"></div>";
+    struct kb_html_article a = extract(html);
+    assert_int_equal(a.body_from, KB_HS_JSONLD);
+    assert_string_equal(a.body_html, "<p>First paragraph of the story, long enough.</p>\n"
+                                     "<p>Second &amp; last paragraph.</p>\n<p>alert(1)</p>\n");
+    assert_int_equal(a.nblocks, 3);
+    kb_html_article_release(&a);
+}
+
 /* ---- meta tags, markup, text ------------------------------------------------------------- */
 
 static void test_opengraph(void **state)
@@ -476,12 +494,19 @@ static void test_shared_pages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_jsonld_graph),     cmocka_unit_test(test_jsonld_odd_forms),
-        cmocka_unit_test(test_opengraph),        cmocka_unit_test(test_headline_sources),
-        cmocka_unit_test(test_date_signals),     cmocka_unit_test(test_dates_written),
-        cmocka_unit_test(test_body_boilerplate), cmocka_unit_test(test_body_br_runs_and_figure),
-        cmocka_unit_test(test_missing_fields),   cmocka_unit_test(test_deep_nesting),
-        cmocka_unit_test(test_bad_bytes),        cmocka_unit_test(test_windows_1256),
+        cmocka_unit_test(test_jsonld_graph),
+        cmocka_unit_test(test_jsonld_odd_forms),
+        cmocka_unit_test(test_jsonld_article_body),
+        cmocka_unit_test(test_opengraph),
+        cmocka_unit_test(test_headline_sources),
+        cmocka_unit_test(test_date_signals),
+        cmocka_unit_test(test_dates_written),
+        cmocka_unit_test(test_body_boilerplate),
+        cmocka_unit_test(test_body_br_runs_and_figure),
+        cmocka_unit_test(test_missing_fields),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_bad_bytes),
+        cmocka_unit_test(test_windows_1256),
         cmocka_unit_test(test_shared_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
