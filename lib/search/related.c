@@ -428,6 +428,7 @@ struct meta {
     bool eligible; /* published and not trashed */
     bool near;     /* a near-duplicate of the article whose list is made (when known) */
     int64_t dup_of;
+    int64_t nterms; /* of its body, as stored (0: unknown) */
 };
 
 struct cand {
@@ -492,7 +493,7 @@ static int write_list(sqlite3_stmt *del, sqlite3_stmt *ins, int64_t id, const st
 
 #define META_COLS                                                                                  \
     "a.id, coalesce(a.published, 0), a.section_id, a.status = 'published' AND a.deleted_at IS "    \
-    "NULL, coalesce(h.dup_of, 0)"
+    "NULL, coalesce(h.dup_of, 0), coalesce(h.nterms, 0)"
 #define KB_STR2(x) #x
 #define KB_STR(x) KB_STR2(x)
 
@@ -503,6 +504,7 @@ static void read_meta(sqlite3_stmt *st, int col, struct meta *m)
     m->section = sqlite3_column_int64(st, col + 2);
     m->eligible = sqlite3_column_int(st, col + 3) != 0;
     m->dup_of = sqlite3_column_int64(st, col + 4);
+    m->nterms = sqlite3_column_int64(st, col + 5);
     m->near = false;
 }
 
@@ -725,6 +727,14 @@ static int mark_dups(sqlite3 *db, struct writer *w, int64_t id, const struct shs
     for (size_t i = 0; !rc && !trashed && i < n; i++) {
         bool is_near = false;
         int64_t op = 0;
+        /* Cheap first: a body far shorter or longer cannot share KB_DUP_JACCARD of its
+         * shingles (sets are at most nterms - 2 long; 0.5 leaves room for repeats). */
+        double lo =
+            (double)(cm[i].nterms < (int64_t)sh->nterms ? cm[i].nterms : (int64_t)sh->nterms);
+        double hi =
+            (double)(cm[i].nterms < (int64_t)sh->nterms ? (int64_t)sh->nterms : cm[i].nterms);
+        if (cm[i].nterms < MIN_DUP_TERMS || lo < 0.5 * hi)
+            continue;
         if ((rc = near_check(db, q, sh, cm[i].id, &is_near, &op, d)) || !is_near)
             continue;
         near[(*nnear)++] = cm[i].id;
