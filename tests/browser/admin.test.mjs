@@ -425,7 +425,7 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
     }
   });
 
-  test('keyboard: the toolbar is one tab stop with arrow keys, focus is visible, Ctrl+B works in the text', async () => {
+  test('keyboard and toolbar: one tab stop with arrow keys, visible focus, Ctrl+B/I/K, lists, and what the server keeps', async () => {
     const { context, page } = await signIn('ed1');
     try {
       await page.getByRole('link', { name: 'مقال جديد' }).first().click();
@@ -452,7 +452,40 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       await page.keyboard.type('كلمة ');
       await page.keyboard.press('Control+b');
       await page.keyboard.type('مهمة');
-      assert.match(await page.getByRole('textbox', { name: 'نص المقال' }).innerHTML(), /<b>مهمة<\/b>|<strong>مهمة<\/strong>/);
+      await page.keyboard.press('Control+b');
+      await page.keyboard.type(' و');
+      await page.keyboard.press('Control+i');
+      await page.keyboard.type('مائلة');
+      await page.keyboard.press('Control+i');
+      await page.keyboard.type(' ثم نص عادي.');
+      // Lists and a link from the toolbar (the link asks for its address).
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'قائمة نقطية' }).click();
+      await page.keyboard.type('بند أول');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('بند ثان');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Enter'); // an empty item ends the list
+      await page.getByRole('button', { name: 'قائمة مرقمة' }).click();
+      await page.keyboard.type('خطوة');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Enter');
+      page.once('dialog', (d) => d.accept('https://example.com/تقرير'));
+      await page.keyboard.press('Control+k');
+      const html = await page.getByRole('textbox', { name: 'نص المقال' }).innerHTML();
+      assert.match(html, /<b>مهمة<\/b>|<strong>مهمة<\/strong>/);
+      assert.match(html, /<(i|em)>مائلة<\/(i|em)>/);
+      assert.match(html, /<ul><li>بند أول<\/li><li>بند ثان<\/li><\/ul>/);
+      assert.match(html, /<ol><li>خطوة<\/li><\/ol>/);
+      assert.match(html, /<a href="https:\/\/example\.com\/تقرير">/);
+      // What the server keeps of it: the same structure, b/i as strong/em, rel on the link.
+      await page.getByLabel('العنوان', { exact: true }).fill('تجربة لوحة المفاتيح');
+      await page.getByLabel('القسم').selectOption('economy');
+      await page.keyboard.press('Control+s');
+      const a = await openArticle(page);
+      assert.match(a.body_html, /<p>كلمة <strong>مهمة<\/strong> و<em>مائلة<\/em> ثم نص عادي\.<\/p>/, 'ordinary spaces, not &nbsp;');
+      assert.match(a.body_html, /<ul><li>بند أول<\/li><li>بند ثان<\/li><\/ul>/);
+      assert.match(a.body_html, /<a href="https:\/\/example\.com\/[^"]+" rel="noopener noreferrer nofollow">/);
     } finally {
       await context.close();
     }

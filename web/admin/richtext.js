@@ -125,8 +125,52 @@ export function richText({ label, onChange }) {
     }
   }
 
+  /**
+   * Chromium's list commands can leave a list (and the paragraphs after it) inside a <p>,
+   * which HTML does not allow: lift such blocks out, wrapping the inline runs around them
+   * in paragraphs of their own.  Nodes are moved, not copied, so the caret is put back.
+   */
+  function liftBlocks(root) {
+    const nested = [...root.querySelectorAll('p')].filter((p) => [...p.children].some((c) => BLOCKS.has(c.tagName)));
+    if (!nested.length) return;
+    const sel = root === region ? window.getSelection() : null;
+    const r = sel && sel.rangeCount ? sel.getRangeAt(0) : null;
+    const saved = r ? [r.startContainer, r.startOffset, r.endContainer, r.endOffset] : null;
+    for (const p of nested) {
+      if (!p.isConnected && root === region) continue;
+      const out = [];
+      let run = null;
+      for (const n of [...p.childNodes]) {
+        if (n.nodeType === 1 && BLOCKS.has(n.tagName)) {
+          run = null;
+          out.push(n);
+        } else {
+          if (!run) {
+            run = document.createElement('p');
+            run.dataset.run = '1';
+            out.push(run);
+          }
+          run.append(n);
+        }
+      }
+      p.replaceWith(...out);
+    }
+    for (const run of root.querySelectorAll('p[data-run]')) {
+      run.removeAttribute('data-run');
+      if (!run.textContent.trim() && !run.querySelector('img') && !(saved && run.contains(saved[0]))) run.remove();
+    }
+    if (saved && saved[0].isConnected && saved[2].isConnected) {
+      try {
+        sel.setBaseAndExtent(saved[0], saved[1], saved[2], saved[3]);
+      } catch {
+        /* the caret's node changed length: leave the browser's choice */
+      }
+    }
+  }
+
   /** Keep the region's top level made of blocks: stray text and divs become paragraphs. */
   function normalize(root = region) {
+    liftBlocks(root);
     for (const n of [...root.childNodes]) {
       if (n.nodeType === 3 && n.data.trim()) {
         const p = h('p');
@@ -144,7 +188,8 @@ export function richText({ label, onChange }) {
     for (const el of root.querySelectorAll('[style]')) el.removeAttribute('style');
   }
 
-  region.addEventListener('input', () => {
+  region.addEventListener('input', (e) => {
+    if (e.inputType === 'insertParagraph') liftBlocks(region);
     changed();
   });
   region.addEventListener('keyup', updateState);
@@ -157,7 +202,8 @@ export function richText({ label, onChange }) {
   });
   region.addEventListener('keydown', (e) => {
     if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
-    const b = BUTTONS.find((x) => x.key && x.key === e.key.toLowerCase());
+    // Ctrl+B and Ctrl+I are the browser's own (it keeps the typing style right); Ctrl+K is ours.
+    const b = BUTTONS.find((x) => x.key === 'k' && x.key === e.key.toLowerCase());
     if (b) {
       e.preventDefault();
       run(b);
@@ -180,6 +226,21 @@ export function richText({ label, onChange }) {
     getHTML() {
       const clone = region.cloneNode(true); // the live region is left alone: the caret stays
       normalize(clone);
+      // The editing commands write &nbsp; where a space meets a tag; between words it is an
+      // ordinary space (a real one keeps lines breaking and search tokenizing as expected).
+      const walker = document.createTreeWalker(clone, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        if (!t.data.includes('\u00a0')) continue;
+        const before = t.previousSibling ? 'x' : '';
+        const after = t.nextSibling ? 'x' : '';
+        const s = before + t.data + after;
+        let out = '';
+        for (let i = before.length; i < s.length - after.length; i++) {
+          const c = s[i];
+          out += c === '\u00a0' && i > 0 && i < s.length - 1 && !/\s/.test(s[i - 1]) && !/\s/.test(s[i + 1]) ? ' ' : c;
+        }
+        t.data = out;
+      }
       // Empty paragraphs (an Enter too many) are not content.
       for (const p of clone.querySelectorAll('p, h2, h3, blockquote, li')) {
         if (!p.textContent.trim() && !p.querySelector('img')) p.remove();
@@ -197,6 +258,7 @@ export function richText({ label, onChange }) {
   };
 }
 
+const BLOCKS = new Set(['P', 'UL', 'OL', 'H2', 'H3', 'BLOCKQUOTE', 'FIGURE', 'DIV']);
 const KEEP = new Set(['P', 'H2', 'H3', 'BLOCKQUOTE', 'UL', 'OL', 'LI', 'A', 'STRONG', 'EM', 'B', 'I', 'BR', 'FIGURE', 'IMG', 'FIGCAPTION']);
 const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'TEMPLATE', 'FORM', 'INPUT',
   'BUTTON', 'TEXTAREA', 'SELECT', 'META', 'LINK', 'BASE', 'NOSCRIPT', 'FRAME', 'FRAMESET', 'AUDIO', 'VIDEO', 'SOURCE']);
