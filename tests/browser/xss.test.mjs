@@ -100,6 +100,11 @@ const VECTORS = [
   ['JS string breakout', (C) => `';${C};'"-${C}-"`],
 ];
 
+// Real sentences around each vector (a body of a few words trips UBSan in the related-lists
+// code, lib/search/related.c shset_finish, under the ASan build: reported separately).
+const BEFORE = 'افتتحت البلدية صباح اليوم الحديقة العامة الجديدة في وسط المدينة بحضور عدد كبير من السكان.';
+const AFTER = 'وقال رئيس البلدية إن الحديقة ستفتح أبوابها يومياً من السادسة صباحاً حتى منتصف الليل.';
+
 describe('XSS vectors through the API, checked in the browser', { skip: skipReason ?? false, concurrency: false }, () => {
   let browser;
   let context;
@@ -177,13 +182,13 @@ describe('XSS vectors through the API, checked in the browser', { skip: skipReas
         tags: [line.slice(0, 100).replace(/,/g, ' ')],
         section: 'xss',
         status: 'published',
-        body_html: `<p>فقرة قبل.</p>${v}<p>فقرة بعد.</p>`,
+        body_html: `<p>${BEFORE}</p>${v}<p>${AFTER}</p>`,
         image: { src: photo.src, alt: line, caption: line, credit: line.slice(0, 1000), copyright: line.slice(0, 1000) },
       };
       const r = await api(srv.base, 'POST', '/api/v1/articles', { token, body });
       if (r.status === 422 && r.json.error.field === 'body_html') {
         // a body that is nothing but a dangerous element is empty once cleaned: fine, keep the rest
-        body.body_html = `<p>فقرة.</p><p>${v.replace(/</g, '&lt;')}</p>`;
+        body.body_html = `<p>${BEFORE}</p><p>${v.replace(/</g, '&lt;')}</p>`;
         const again = await api(srv.base, 'POST', '/api/v1/articles', { token, body });
         assert.equal(again.status, 201, `${kind}: ${JSON.stringify(again.json)}`);
         published.push({ i, kind, v, body, article: again.json });
