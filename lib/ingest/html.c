@@ -383,7 +383,8 @@ struct blk {
     size_t chars, link_chars;
     double good, bad;
     bool keep;
-    bool anon; /* an anonymous run of text in a container, not a p/h/li */
+    bool anon;     /* an anonymous run of text in a container, not a p/h/li */
+    bool dateline; /* a short line that is a date (not body; a date candidate) */
 };
 
 struct figure {
@@ -1321,6 +1322,7 @@ static void score_blocks(struct page *pg)
                    (chars >= 20 && (ends_sentence(s, b->text_len) || has_comma(s, b->text_len)))) {
             b->good = chars - links;
             if (dateline(s, b->text_len)) {
+                b->dateline = true;
                 b->good = 0;
                 b->bad = chars;
             }
@@ -2268,6 +2270,19 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
     for (size_t i = 0; i < pg->ndate_texts && !a.published.found; i++)
         if (find_date(pg->date_texts[i], &a.published))
             a.published_from = KB_HS_TEXT;
+    for (size_t i = 0; i < pg->nblks && !a.published.found; i++) {
+        /* a date line of the article itself (CNN Arabic's "الأربعاء، 28 آب/اغسطس 2013، آخر
+         * تحديث 14:00"): in the container or just around it, before its text ends */
+        const struct blk *b = &pg->blks[i];
+        int scope = container >= 0 && pg->els[container].parent >= 0 ? pg->els[container].parent
+                                                                     : container;
+        if (!b->dateline || scope < 0 || b->owner < scope || b->owner > pg->els[container].last)
+            continue;
+        char *line = kb_strndup(pg->text.p + b->text_off, b->text_len);
+        if (find_date(line, &a.published))
+            a.published_from = KB_HS_TEXT;
+        free(line);
+    }
     if (!a.published.found && url_date(canon, &a.published))
         a.published_from = KB_HS_URL;
     if (!parse_date(j.modified, &a.modified) && !parse_date(pg->art_modified, &a.modified) &&

@@ -215,6 +215,9 @@ static void test_date_signals(void **state)
         {"<p class=\"posted-on\">Posted on October 7th, 2020 at 9:30 am</p>" PARA_EN, NULL, 2020,
          10, 7, KB_HS_TEXT},
         {PARA_EN, "https://example.org/2021/06/30/story.html", 2021, 6, 30, KB_HS_URL},
+        /* a date line at the top of the article text itself: a date, and not body */
+        {"<div><p>الأربعاء، 28 آب/اغسطس 2013، آخر تحديث 14:00 (GMT+0400)</p>" PARA_AR "</div>",
+         NULL, 2013, 8, 28, KB_HS_TEXT},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct kb_html_article a = extract_url(cases[i].html, cases[i].url);
@@ -223,6 +226,7 @@ static void test_date_signals(void **state)
             fail_msg("case %zu: got %d-%d-%d (found %d)", i, a.published.civil.year,
                      a.published.civil.month, a.published.civil.day, a.published.found);
         assert_int_equal(a.published_from, cases[i].from);
+        assert_null(strstr(a.body_text, "آخر تحديث"));
         kb_html_article_release(&a);
     }
 }
