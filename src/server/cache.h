@@ -30,10 +30,10 @@
 #define SRV_GEN_ANY UINT64_MAX
 
 enum srv_kind {
-    SRV_KIND_PAGE,   /* HTML pages: public, max-age=60, CSP */
-    SRV_KIND_API,    /* JSON: no-cache (revalidate with the ETag) */
-    SRV_KIND_STATIC, /* files under /static and /media: public, max-age=86400 */
-    SRV_KIND_NOSTORE, /* health checks and server errors: no-store */
+    SRV_KIND_PAGE,     /* HTML pages: public, max-age=60, CSP */
+    SRV_KIND_API,      /* JSON: no-cache (revalidate with the ETag) */
+    SRV_KIND_STATIC,   /* files under /static and /media: public, max-age=86400 */
+    SRV_KIND_NOSTORE,  /* health checks and server errors: no-store */
     SRV_KIND_IMMUTABLE /* content-addressed files under /media: public, a year, immutable */
 };
 
