@@ -14,8 +14,8 @@ pkgs=(build-essential pkg-config cmake libmicrohttpd-dev libsqlite3-dev libjanss
       libicu-dev zlib1g-dev liblzma-dev libstemmer-dev libsodium-dev libgumbo-dev libxml2-dev
       libvips-dev imagemagick)
 case $what in
-  check) pkgs+=(libcmocka-dev clang libclang-rt-14-dev chromium sqlite3 python3-feedparser libxml2-utils python3-jsonschema) ;;
-  bench) pkgs+=(nginx-light wrk) ;;
+  check) pkgs+=(libcmocka-dev clang libclang-rt-14-dev chromium sqlite3 python3-feedparser libxml2-utils python3-jsonschema time) ;;
+  bench) pkgs+=(nginx-light wrk time) ;;
 esac
 # Node.js 20+ with npm for the end-to-end and browser suites (any install that provides
 # both is fine; Debian's nodejs is used when none is present).
