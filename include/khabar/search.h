@@ -120,7 +120,7 @@ enum kb_search_sort {
 struct kb_search_index;
 
 struct kb_search_request {
-    const char *match;        /* kb_search_query_match's expression, not empty */
+    const char *match; /* kb_search_query_match's expression, not empty */
     /* Optional: the in-memory ranker of the current data (the server's), used instead of
      * FTS5's bm25 when it can answer (not for prefixes); NULL: FTS5 alone. */
     const struct kb_search_index *index;
@@ -164,6 +164,9 @@ void kb_search_count_format(struct kb_buf *out, size_t n, const char *lang);
  * inline ones nothing), character references decoded, control characters and invalid
  * UTF-8 turned into spaces.  What the index holds for the body. */
 void kb_search_html_text(struct kb_buf *out, const char *html, size_t n);
+/* The same, stopping once at least `want` bytes were appended (at most one character or
+ * line break more): the start of the text, for a snippet that needs no more. */
+void kb_search_html_text_prefix(struct kb_buf *out, const char *html, size_t n, size_t want);
 
 /* ---- SQLite (for lib/store's SQLite backend) ------------------------------------------ */
 
@@ -224,9 +227,8 @@ struct kb_search_live;
 /* Called on the builder thread after each build: `x` NULL when it failed (`d` says why). */
 typedef void (*kb_search_live_fn)(void *ctx, const struct kb_search_index *x, uint64_t gen,
                                   const struct kb_diag *d);
-KB_MUST_CHECK int kb_search_live_start(const char *db_path, kb_search_live_fn on_built,
-                                       void *ctx, struct kb_search_live **out,
-                                       struct kb_diag *d);
+KB_MUST_CHECK int kb_search_live_start(const char *db_path, kb_search_live_fn on_built, void *ctx,
+                                       struct kb_search_live **out, struct kb_diag *d);
 /* The index built for generation `gen` (retained: release it), or NULL when there is none
  * yet — then a build for `gen` is asked for (it starts once no newer generation has been
  * asked for during 300 ms, or after 9 s), and the caller uses FTS5 meanwhile.  The

@@ -352,12 +352,8 @@ void kb_marks_highlight(struct kb_buf *out, const char *text, size_t n, const st
     collect_release(&c);
 }
 
-void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const struct kb_span *s,
-                      size_t ns, uint32_t tokens, const uint32_t *ck, size_t nck)
+uint32_t kb_marks_window(const struct kb_span *s, size_t ns, uint32_t tokens)
 {
-    if (!n || n > (size_t)INT32_MAX || tokens == 0)
-        return;
-    /* the best window start */
     uint32_t ws = 0;
     if (ns) {
         long best = -1;
@@ -385,6 +381,16 @@ void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const stru
              : used < tokens                               ? 0
                                                            : bfirst;
     }
+    return ws;
+}
+
+void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const struct kb_span *s,
+                      size_t ns, uint32_t tokens, const uint32_t *ck, size_t nck)
+{
+    if (!n || n > (size_t)INT32_MAX || tokens == 0)
+        return;
+    /* the best window start */
+    uint32_t ws = kb_marks_window(s, ns, tokens);
     uint32_t we = ws + tokens;
     /* resume at the last checkpoint before the window (or from the start) */
     size_t k = ws / KB_MARKS_CHECKPOINT;

@@ -61,6 +61,9 @@ void kb_marks_highlight(struct kb_buf *out, const char *text, size_t n, const st
  * analyzed only up to the window's end. */
 void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const struct kb_span *s,
                       size_t ns, uint32_t tokens, const uint32_t *ck, size_t nck);
+/* The first position of the snippet's window (kb_marks_snippet's choice, before the pull
+ * back from the end of the text). */
+uint32_t kb_marks_window(const struct kb_span *s, size_t ns, uint32_t tokens);
 /* (ck[i]: the byte offset of position (i + 1) * KB_MARKS_CHECKPOINT; NULL, 0 when unknown.) */
 
 /* The spans of the positive phrases in column `col` (0 headline, 1 lede, 2 body) of article

@@ -190,11 +190,27 @@ static int mark_hit2(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_reque
     const char *lede = (const char *)sqlite3_column_text(st, 1);
     size_t nlede = lede ? (size_t)sqlite3_column_bytes(st, 1) : 0;
     const char *html = (const char *)sqlite3_column_text(st, 2);
+    size_t nhtml = html ? (size_t)sqlite3_column_bytes(st, 2) : 0;
     struct kb_buf body, out;
     kb_buf_init(&body, (size_t)1 << 30);
-    if (html)
-        kb_search_html_text(&body, html, (size_t)sqlite3_column_bytes(st, 2));
     kb_buf_init(&out, (size_t)1 << 30);
+    /* The body's spans from the index need no text: then only the text up to the
+     * checkpoint after the snippet's window is made. */
+    struct kb_span *sb = NULL, *sl = NULL;
+    size_t nb = 0;
+    bool body_spans = rq->index && kb_search_index_spans(rq->index, h->id, e, 2, &sb, &nb);
+    size_t want = SIZE_MAX;
+    if (body_spans) {
+        const uint32_t *bck = NULL;
+        size_t nbck = kb_search_index_checkpoints(rq->index, h->id, 2, &bck);
+        size_t k = (kb_marks_window(sb, nb, SNIPPET_TOKENS) + SNIPPET_TOKENS) / KB_MARKS_CHECKPOINT;
+        if (k < nbck)
+            want = (size_t)bck[k] + 64;
+    }
+    if (html)
+        kb_search_html_text_prefix(&body, html, nhtml, want);
+    if (!body_spans)
+        nb = kb_marks_spans(e, kb_buf_cstr(&body), body.n, &sb);
 
     struct kb_span *sp = NULL;
     size_t ns = spans_of(rq, e, h->id, 0, head ? head : "", head ? nhead : 0, &sp);
@@ -203,8 +219,6 @@ static int mark_hit2(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_reque
     free(h->headline);
     h->headline = text_dup(&out);
 
-    struct kb_span *sb = NULL, *sl = NULL;
-    size_t nb = spans_of(rq, e, h->id, 2, kb_buf_cstr(&body), body.n, &sb);
     size_t nl = spans_of(rq, e, h->id, 1, lede ? lede : "", nlede, &sl);
     kb_buf_init(&out, (size_t)1 << 30);
     const uint32_t *ck = NULL;

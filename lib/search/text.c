@@ -84,8 +84,13 @@ static size_t char_ref(const char *s, size_t n, uint32_t *cp)
 
 void kb_search_html_text(struct kb_buf *out, const char *html, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
+    kb_search_html_text_prefix(out, html, n, SIZE_MAX);
+}
+
+void kb_search_html_text_prefix(struct kb_buf *out, const char *html, size_t n, size_t want)
+{
+    size_t i = 0, start = out->n;
+    while (i < n && out->n - start < want) {
         unsigned char c = (unsigned char)html[i];
         if (c == '<') {
             size_t j = i + 1;
