@@ -19,6 +19,7 @@ import { REPO, addUser, api, getText, login, pollUntil, runOk, startServer, temp
 const CHROMIUM = process.env.KB_CHROMIUM || '/usr/bin/chromium';
 const PW = 'كلمة-سر-طويلة-للتجربة';
 const ZONE = 'Asia/Riyadh'; // site.timezone's default
+const ARTIFACTS = path.join(REPO, 'tests', 'artifacts'); // git-ignored screenshots
 const { instantToWall } = await import(path.join(REPO, 'web', 'admin', 'tz.js'));
 
 const skipReason = !fs.existsSync(CHROMIUM) ? `skipped: ${CHROMIUM} not found (apt-get install chromium)` : null;
@@ -191,6 +192,8 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       assert.equal(await preview.locator('.body h2').textContent(), 'إقبال الطلاب');
       assert.equal(await preview.locator('.body blockquote').count(), 1);
       assert.equal(await page.locator('iframe.preview-frame').getAttribute('sandbox'), 'allow-same-origin', 'no scripts in the preview');
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'admin-editor.png'), fullPage: true }); // for a person to look at
 
       // Save (Ctrl+S), then schedule a few seconds ahead in the newsroom's time zone.
       await page.keyboard.press('Control+s');
