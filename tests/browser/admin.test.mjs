@@ -590,6 +590,14 @@ describe('the editors\' UI', { skip: skipReason ?? false, concurrency: false }, 
       await row.locator('.row-state', { hasText: 'حُفظ الدور' }).waitFor();
       const nour = await login(base, 'نور', PW);
       assert.equal(nour.json.user.role, 'author');
+      // On a phone nothing scrolls sideways: wide tables scroll inside their own box.
+      await page.setViewportSize({ width: 375, height: 812 });
+      for (const hash of ['#/users', '#/articles', '#/articles/new']) {
+        await page.goto(`${base}/admin/${hash}`);
+        await page.locator(hash === '#/users' ? 'table.users' : hash === '#/articles' ? 'table.articles' : '.toolbar').waitFor();
+        const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+        assert.ok(sw <= iw, `${hash} at 375 px: ${sw}px wide`);
+      }
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

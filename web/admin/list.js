@@ -86,10 +86,10 @@ export async function listView(el, params) {
   });
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
   mount(results,
-    h('table', { class: 'articles' },
+    h('div', { class: 'table-wrap' }, h('table', { class: 'articles' },
       h('caption', {}, articlesCount(total)),
       h('thead', {}, h('tr', {}, ['العنوان', 'الحالة', 'القسم', 'الكاتب', 'التاريخ', q.trash ? '' : null].filter((t) => t !== null).map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, rows)),
+      h('tbody', {}, rows))),
     pages > 1
       ? h('nav', { class: 'pager', 'aria-label': 'الصفحات' },
         q.page > 1 ? h('a', { href: hashFor({ ...q, page: q.page - 1 }) }, 'السابق') : null,

@@ -48,9 +48,9 @@ export async function usersView(el) {
       mount(body, h('p', { class: 'error', role: 'alert' }, message(r)));
       return;
     }
-    mount(body, h('table', { class: 'users' },
+    mount(body, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'جدول المستخدمين' }, h('table', { class: 'users' },
       h('thead', {}, h('tr', {}, ['الاسم', 'الدور', 'الحالة', 'أُنشئ', 'كلمة مرور جديدة'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, r.json.users.map(row))));
+      h('tbody', {}, r.json.users.map(row)))));
   }
 
   function row(u) {
