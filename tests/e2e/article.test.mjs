@@ -51,13 +51,27 @@ const TOPICAL = [
   ['روسيا لا يمكنها الانتصار في أوكرانيا بحسب حلف الناتو', 'قال مارك روته الأمين العام لحلف الناتو إن روسيا لا يمكنها الانتصار في أوكرانيا بفضل الدعم الغربي المستمر.', 'وشدد وزير الخارجية الأمريكي بلينكن على تعزيز القاعدة الصناعية الدفاعية لحلف شمال الأطلسي ودعم أوكرانيا.'],
 ];
 
+/** Distinct paragraphs of our own for article `seed`: words drawn by a small LCG, so no
+ * two generated articles share enough wording to be taken for near-duplicates (which the
+ * Discover rail leaves out, docs/related.md). */
+const VOCAB = ('التفاح البرتقال الموز العنب الرمان التين الزيتون النخيل الورد الياسمين القطط ' +
+  'العصافير الحمام الخيول الجمال الأرانب السلاحف الفراشات النحل الأزهار الأشجار البحيرات ' +
+  'الجبال الوديان الشواطئ الرمال الغيوم النجوم القمر الفجر الغروب الربيع الخريف الشتاء ' +
+  'الصيف المطر الثلج النسيم الضباب').split(' '); // far from the reference page's story
+function paragraphsFor(seed) {
+  let x = seed * 2654435761 % 4294967296;
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648) % VOCAB.length;
+  return Array.from({ length: 3 }, () =>
+    `${Array.from({ length: 24 }, () => VOCAB[next()]).join(' ')}.`);
+}
+
 /** Our own articles: distinct headlines, one a day from 2025-01-02, alternating sections. */
 function generated() {
   return Array.from({ length: NGEN }, (_, i) => ({
     name: `gen-${String(i + 1).padStart(2, '0')}.txt`,
     section: SECTIONS[i % 2],
     headline: i < NTOPICAL ? TOPICAL[i][0] : `افتتاح المشروع الأهلي رقم ${i + 1} في مدينة الاختبار`,
-    paragraphs: i < NTOPICAL ? TOPICAL[i].slice(1) : undefined,
+    paragraphs: i < NTOPICAL ? TOPICAL[i].slice(1) : paragraphsFor(i + 1),
     date: dayAfterNewYear(i + 1),
     seed: i + 1,
   }));
