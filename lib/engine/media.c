@@ -72,7 +72,7 @@ static int fsync_dir(const char *dir)
     return rc;
 }
 
-/* Write data to dir/name through dir/.name.<pid>.tmp, fsync, rename.  *made is true when
+/* Write data to dir/name through dir/.name.<pid>.<n>.tmp, fsync, rename.  *made is true when
  * the name did not exist before (so a rollback may remove it). */
 static int write_file(const char *dir, const char *name, const void *data, size_t len, bool *made,
                       struct kb_diag *d)
@@ -81,7 +81,11 @@ static int write_file(const char *dir, const char *name, const void *data, size_
     kb_buf_init(&path, 8192);
     kb_buf_init(&tmp, 8192);
     kb_buf_addf(&path, "%s/%s", dir, name);
-    kb_buf_addf(&tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+    /* Unique per process and call: two workers storing the same photo at once must not
+     * share a temporary file. */
+    static unsigned long seq;
+    kb_buf_addf(&tmp, "%s/.%s.%ld.%lu.tmp", dir, name, (long)getpid(),
+                __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
     int rc = 0;
     *made = false;
     if (kb_buf_err(&path) || kb_buf_err(&tmp)) {
@@ -91,7 +95,7 @@ static int write_file(const char *dir, const char *name, const void *data, size_
     struct stat st;
     if (lstat(kb_buf_cstr(&path), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len)
         goto out; /* the same name is the same content: already there */
-    int fd = open(kb_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int fd = open(kb_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
         rc = kb_diag_set(d, KB_EIO, "media_dir", "%s: %s", kb_buf_cstr(&tmp), strerror(errno));
         goto out;
