@@ -32,6 +32,9 @@
 #define KB_HTML_MAX_INPUT ((size_t)8 << 20)
 /* Start tags nested deeper than this are dropped (their text is kept). */
 #define KB_HTML_MAX_DEPTH 400
+/* More start tags than this is KB_ETOOBIG: it bounds the tree's memory (a real page has a
+ * few thousand; 500,000 links took 400 MB). */
+#define KB_HTML_MAX_ELEMENTS 200000
 
 /* The fields, as bits of kb_html_article.missing. */
 enum kb_html_field {
@@ -87,6 +90,7 @@ struct kb_html_article {
     char *body_html; /* sanitized (sanitize.h): p, h2, h3, blockquote, ul/ol/li, a */
     char *body_text; /* the same blocks as plain text, separated by "\n\n" */
     size_t nblocks;  /* blocks in the body */
+    bool body_cut;   /* the text went on past KB_MAX_BODY (article.h): cut at a block */
     char *image_src; /* absolute https URL of the lead image */
     char *image_alt, *image_caption, *image_credit;
     unsigned missing; /* KB_HF_* bits of the fields not found */
@@ -99,9 +103,9 @@ struct kb_html_article {
  * NULL) is the address the page was saved from: relative links and images are resolved
  * against the canonical URL, else against it.  Fields that cannot be found are NULL (or
  * .found false) and their bits set in out->missing: that is not an error.
- * Errors: KB_ETOOBIG above KB_HTML_MAX_INPUT; KB_EINVAL when the input is not a page
- * (empty, or NUL bytes in the first KiB: a binary file), with the reason in d.
- * *out must be zeroed or released; on success it is filled, on failure untouched. */
+ * Errors: KB_ETOOBIG above KB_HTML_MAX_INPUT or KB_HTML_MAX_ELEMENTS; KB_EINVAL when the input is
+ * not a page (empty, or NUL bytes in the first KiB: a binary file), with the reason in d. *out must
+ * be zeroed or released; on success it is filled, on failure untouched. */
 KB_MUST_CHECK int kb_html_extract(const char *html, size_t n, const char *page_url,
                                   struct kb_html_article *out, struct kb_diag *d);
 

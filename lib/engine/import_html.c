@@ -180,6 +180,8 @@ static int map_article(struct run *r, const struct kb_html_article *x, unsigned 
         a->status = KB_STATUS_DRAFT;
         note(rep->warnings, &rep->nwarnings, "no publication date: imported as a draft", file_no);
     }
+    if (x->body_cut)
+        note(rep->warnings, &rep->nwarnings, "article text cut at the 2 MiB allowed", file_no);
     if (x->tags_dropped)
         note(rep->warnings, &rep->nwarnings, "elements nested too deep were flattened", file_no);
     if (x->invalid_utf8)

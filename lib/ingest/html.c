@@ -701,7 +701,8 @@ static char *node_text(const GumboNode *root, size_t max)
         const GumboNode *n = stack[depth - 1];
         if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
             n->type == GUMBO_NODE_CDATA) {
-            add_collapsed(&b, n->v.text.text, strlen(n->v.text.text), &sp);
+            /* no more than the cap can hold: a huge text node costs no more than that */
+            add_collapsed(&b, n->v.text.text, strnlen(n->v.text.text, max + 1), &sp);
             depth--;
             continue;
         }
@@ -1422,13 +1423,19 @@ static void body_select(struct page *pg, int container, const char *headline, co
     }
 }
 
-static void body_write(struct page *pg, struct kb_buf *html, struct kb_buf *text, size_t *nblocks)
+/* Write the kept blocks; stop before the body passes KB_MAX_BODY (true when cut). */
+static bool body_write(struct page *pg, struct kb_buf *html, struct kb_buf *text, size_t *nblocks)
 {
     int open_list = -1;
+    bool cut = false;
     for (size_t i = 0; i < pg->nblks; i++) {
         const struct blk *b = &pg->blks[i];
         if (!b->keep)
             continue;
+        if (html->n + b->html_len + b->text_len + 64 > KB_MAX_BODY) {
+            cut = true; /* escaping grows the text: html_len + text_len bounds it */
+            break;
+        }
         if (open_list >= 0 && (b->kind != BK_LI || b->list != open_list)) {
             kb_buf_adds(html, (pg->els[open_list].flags & EL_OL) ? "</ol>\n" : "</ul>\n");
             open_list = -1;
@@ -1471,6 +1478,7 @@ static void body_write(struct page *pg, struct kb_buf *html, struct kb_buf *text
     }
     if (open_list >= 0)
         kb_buf_adds(html, (pg->els[open_list].flags & EL_OL) ? "</ol>\n" : "</ul>\n");
+    return cut;
 }
 
 /* ---- JSON-LD ------------------------------------------------------------------------------ */
@@ -1915,10 +1923,10 @@ static char *lang_tag(const char *v)
 
 static char *detect_lang(const char *text)
 {
-    size_t ar = 0, lat = 0;
-    for (size_t i = 0; text && text[i];) {
+    size_t ar = 0, lat = 0, n = text ? strlen(text) : 0;
+    for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += kb_utf8_decode(text + i, strlen(text + i) > 4 ? 4 : strlen(text + i), &cp);
+        i += kb_utf8_decode(text + i, n - i, &cp);
         if (cp >= 0x0600 && cp <= 0x06FF)
             ar++;
         else if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
@@ -2131,10 +2139,19 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
     a.invalid_utf8 = !kb_utf8_valid(html, n);
 
     struct kb_buf guarded = {0};
-    size_t dropped = 0;
+    size_t dropped = 0, ntags = 0;
     const char *src = html;
     size_t srcn = n;
-    if (kb_html_guard(html, n, &guarded, &dropped) == 1) {
+    int g_rc = kb_html_guard(html, n, &guarded, &dropped, &ntags);
+    if (ntags > KB_HTML_MAX_ELEMENTS) {
+        if (g_rc == 1)
+            kb_buf_release(&guarded);
+        kb_buf_release(&converted);
+        return kb_diag_set(d, KB_ETOOBIG, "html",
+                           "the page has %zu elements, more than the %d accepted", ntags,
+                           KB_HTML_MAX_ELEMENTS);
+    }
+    if (g_rc == 1) {
         src = kb_buf_cstr(&guarded);
         srcn = guarded.n;
     }
@@ -2228,7 +2245,7 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
     kb_buf_init(&bh, KB_MAX_BODY * 4);
     kb_buf_init(&bt, KB_MAX_BODY * 4);
     size_t nb = 0;
-    body_write(pg, &bh, &bt, &nb);
+    a.body_cut = body_write(pg, &bh, &bt, &nb);
     a.body_from = nb ? KB_HS_TEXT : KB_HS_NONE;
     if (j.body) {
         /* JSON-LD's articleBody wins when the page's own text is much shorter (the text is
@@ -2239,6 +2256,7 @@ int kb_html_extract(const char *html, size_t n, const char *page_url, struct kb_
             kb_buf_reset(&bh);
             kb_buf_reset(&bt);
             nb = 0;
+            a.body_cut = false;
             body_from_text(j.body, &bh, &bt, &nb);
             a.body_from = KB_HS_JSONLD;
         }

@@ -268,8 +268,9 @@ static size_t tag_end(const char *s, size_t n, size_t i, bool *self_closing)
     return n;
 }
 
-int kb_html_guard(const char *s, size_t n, struct kb_buf *out, size_t *dropped)
+int kb_html_guard(const char *s, size_t n, struct kb_buf *out, size_t *dropped, size_t *ntags)
 {
+    size_t tags = 0;
     struct guard *g = kb_calloc(1, sizeof(*g));
     size_t i = 0, copied = 0; /* s[copied..i) is still to be copied when out is in use */
     bool copying = false;
@@ -311,6 +312,8 @@ int kb_html_guard(const char *s, size_t n, struct kb_buf *out, size_t *dropped)
         t.h = name_hash(t.s);
         bool self_closing = false;
         i = tag_end(s, n, k, &self_closing);
+        if (!end)
+            tags++;
         /* Raw-text elements hold no tags and never nest: always kept, never counted. */
         bool raw = name_is(&t, raw_tags);
         bool keep = raw || (end ? end_tag(g, &t) : start_tag(g, &t, self_closing));
@@ -328,6 +331,7 @@ int kb_html_guard(const char *s, size_t n, struct kb_buf *out, size_t *dropped)
     if (copying)
         kb_buf_add(out, s + copied, n - copied);
     *dropped = g->dropped;
+    *ntags = tags;
     free(g);
     return copying ? 1 : 0;
 }

@@ -26,7 +26,8 @@ void kb_html_heap_free(struct kb_html_heap *heap);
 
 /* The nesting pre-pass.  Returns 0 when s[0..n) can go to gumbo as it is; 1 when start
  * tags had to be left out: then `out` (initialized here; the caller releases it) holds the
- * copy to parse.  *dropped is the number of start tags left out. */
-int kb_html_guard(const char *s, size_t n, struct kb_buf *out, size_t *dropped);
+ * copy to parse.  *dropped is the number of start tags left out, *ntags the number of
+ * start tags read. */
+int kb_html_guard(const char *s, size_t n, struct kb_buf *out, size_t *dropped, size_t *ntags);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "khabar/article.h"
 #include "khabar/htmlextract.h"
 #include "khabar/sanitize.h"
 #include "khabar/utf8.h"
@@ -387,7 +388,10 @@ static void test_deep_nesting(void **state)
     /* <a> last: its text is link text, so no body is expected, only a clean return */
     const char *units[] = {"<div>", "<b>", "<span>", "<table><tr><td>", "<blockquote>", "<a>"};
     for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
-        char *html = repeat("<title>Deep</title>", units[u], 100000,
+        size_t per = 0; /* tags in one unit: 100,000 nested elements in all */
+        for (const char *q = units[u]; *q; q++)
+            per += *q == '<';
+        char *html = repeat("<title>Deep</title>", units[u], 100000 / per,
                             "<p>The text at the bottom of a very deep page, with a comma, long "
                             "enough.</p>");
         struct kb_html_article a = {0};
@@ -430,6 +434,23 @@ static void test_bad_bytes(void **state)
     assert_non_null(strstr(d.msg, "empty"));
     assert_int_equal(kb_html_extract("<p>\0\0binary", 12, NULL, &c, &d), KB_EINVAL);
     assert_non_null(strstr(d.msg, "NUL"));
+    /* too many elements: refused before the tree is built (memory) */
+    char *many = repeat("", "<i>x</i>", KB_HTML_MAX_ELEMENTS + 1, "");
+    assert_int_equal(kb_html_extract(many, strlen(many), NULL, &c, &d), KB_ETOOBIG);
+    assert_non_null(strstr(d.msg, "elements"));
+    free(many);
+    /* a body longer than an article may be: cut at a block, and said so */
+    char *longp = repeat("<article>",
+                         "<p>A paragraph of the very long article, with a comma, and more words "
+                         "to make it a real paragraph of prose.</p>",
+                         40000, "</article>");
+    struct kb_html_article e = {0};
+    assert_int_equal(kb_html_extract(longp, strlen(longp), NULL, &e, &d), 0);
+    assert_true(e.body_cut);
+    assert_true(strlen(e.body_html) <= KB_MAX_BODY);
+    assert_true(e.nblocks > 1000);
+    kb_html_article_release(&e);
+    free(longp);
     char *big = repeat("", "<p>x</p>", KB_HTML_MAX_INPUT / 8 + 1, "");
     assert_int_equal(kb_html_extract(big, strlen(big), NULL, &c, &d), KB_ETOOBIG);
     free(big);
