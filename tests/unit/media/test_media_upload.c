@@ -3,7 +3,8 @@
  * (lib/media/image.c) end to end on a temporary database and media directory: a JPEG and a
  * PNG with alpha stored with both variants of the promised sizes, the same bytes twice are
  * one photo, and every refusal (not an image, a bomb, a truncated file, too many bytes, bad
- * text, an unwritable directory) leaves the directory and the table exactly as they were.
+ * text, an unwritable directory) leaves the directory and the table exactly as they were;
+ * two connections storing the same photo at once end with one row and three files.
  * Test photos are made here with libvips from noise.
  */
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +347,62 @@ static void test_set_text_and_list(void **state)
     assert_string_equal(d.field, "credit");
 }
 
+struct racer {
+    const char *db, *media;
+    const unsigned char *p;
+    size_t n;
+    int rc;
+    bool created;
+    int64_t id;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    struct kb_store *s;
+    if (kb_store_open(r->db, KB_STORE_EXISTING, &s, NULL) != 0) {
+        r->rc = -100;
+        return NULL;
+    }
+    struct kb_media_rec m = {0};
+    r->rc = kb_media_upload(s, r->media, r->p, r->n, NULL, 0, 5, &m, &r->created, NULL);
+    r->id = m.id;
+    kb_media_rec_release(&m);
+    kb_store_close(s);
+    return NULL;
+}
+
+/* Two connections store the same new photo at the same moment: both succeed, with one row,
+ * three files and no temporary file left behind. */
+static void test_same_photo_at_once(void **state)
+{
+    struct fx *f = *state;
+    size_t n;
+    unsigned char *p = photo(1500, 900, 0, ".jpg", &n);
+    struct racer r[2] = {{f->db, f->media, p, n, 0, false, 0},
+                         {f->db, f->media, p, n, 0, false, 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(r[0].rc, 0);
+    assert_int_equal(r[1].rc, 0);
+    assert_int_equal(r[0].id, r[1].id);
+    assert_true(r[0].created || r[1].created);
+    assert_int_equal(count_rows(f->s), 1);
+    struct kb_buf l;
+    kb_buf_init(&l, 1 << 16);
+    listing(f->media, &l);
+    int files = 0;
+    for (const char *c = kb_buf_cstr(&l); *c; c++)
+        files += *c == ';';
+    assert_int_equal(files, 3);
+    assert_null(strstr(kb_buf_cstr(&l), ".tmp"));
+    kb_buf_release(&l);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +410,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_png_alpha_small, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_text_and_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_photo_at_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
