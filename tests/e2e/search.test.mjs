@@ -134,4 +134,42 @@ describe('search', () => {
     const again = JSON.parse(runOk(['search', '--json', 'معرض'], { db: ws.db }).stdout);
     assert.equal(again.total, 1);
   });
+
+  test('the in-memory ranker follows a write from another process', async () => {
+    let last;
+    const built = () => (server.stderr().match(/search index: \d+ articles/g) || []).length;
+    const until = async (what, ok) => {
+      const t0 = Date.now();
+      for (;;) {
+        const v = await ok();
+        if (v) return v;
+        if (Date.now() - t0 > 15_000) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await until('the first index', () => built() >= 1);
+    assert.match(server.stderr(), /search index: 3 articles, \d+ terms/);
+    const q = '/api/v1/search?q=' + encodeURIComponent('المرصد');
+    assert.equal((await getJson(server.url(q))).json.total, 0);
+    const before = built();
+    const file = ws.file('b.jsonl', JSON.stringify({
+      id: 'e2e-search-4',
+      title: 'افتتاح المرصد الفلكي',
+      body: 'افتتح المرصد الفلكي الجديد أمام الزوار.',
+      category: 'ثقافة',
+      published: '2024-11-12T09:00:00+03:00',
+    }) + '\n');
+    runOk(['import', 'jsonl', '--quiet', file], { db: ws.db });
+    // found at once (through FTS5 while the index is rebuilt), then through the new index
+    const found = await until('the new article', async () => {
+      const r = await getJson(server.url(q));
+      last = r.json;
+      return r.json.total === 1 ? r.json : null;
+    });
+    assert.match(found.hits[0].snippet, /<mark>المرصد<\/mark>/);
+    await until('a rebuilt index', () => built() > before);
+    assert.match(server.stderr(), /search index: 4 articles/);
+    const after = (await getJson(server.url(q))).json;
+    assert.deepEqual(after, found);
+  });
 });
