@@ -422,6 +422,10 @@ void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const stru
     uint32_t to = c.more ? en[we - 1] : (uint32_t)n;
     if (from == UINT32_MAX || from > to)
         from = 0;
+    while (from < to && (text[from] == ' ' || text[from] == '\n')) /* block breaks, spaces */
+        from++;
+    while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\n'))
+        to--;
     if (ws > 0)
         kb_buf_adds(out, KB_SEARCH_ELLIPSIS);
     write_marked(out, text, from, to, st, en, ws, we, s, ns);
