@@ -1015,8 +1015,15 @@ static void blk_close(struct page *pg, struct cur *c)
     if (pg->text.p)
         pg->text.p[pg->text.n] = '\0';
     b->text_len = pg->text.n - b->text_off;
-    while (pg->html.n > b->html_off && pg->html.p[pg->html.n - 1] == ' ')
-        pg->html.p[--pg->html.n] = '\0';
+    for (;;) { /* trailing spaces and <br>s end nothing */
+        if (pg->html.n > b->html_off && pg->html.p[pg->html.n - 1] == ' ')
+            pg->html.p[--pg->html.n] = '\0';
+        else if (pg->html.n >= b->html_off + 4 &&
+                 memcmp(pg->html.p + pg->html.n - 4, "<br>", 4) == 0)
+            pg->html.p[pg->html.n -= 4] = '\0';
+        else
+            break;
+    }
     b->html_len = pg->html.n - b->html_off;
     if (b->text_len == 0) {
         pg->html.n = b->html_off;
@@ -1240,7 +1247,7 @@ static bool furniture(const char *s, size_t n)
         "advertisement", "read more", "read also",   "also read", "related:",   "see also",
         "click here",    "sign up",   "subscribe",   "follow us", "share this", "اقرأ أيضا",
         "اقرأ أيضاً",     "اقرأ ايضا", "اقرأ المزيد", "إقرأ أيضا", "إعلان",      "شاهد أيضا",
-        "تابعونا",       "للمزيد",    "اضغط هنا",    NULL};
+        "تابعونا",       "للمزيد",    "اضغط هنا",    "©",         NULL};
     if (n > 120)
         return false;
     for (size_t k = 0; starts[k]; k++) {
@@ -1319,6 +1326,8 @@ static void score_blocks(struct page *pg)
             b->bad = chars;
         } else if (furniture(s, b->text_len)) {
             b->bad = chars;
+        } else if (!memchr(s, ' ', b->text_len)) {
+            ; /* one "word": a URL or a name written out by microdata, not prose */
         } else if (chars >= 80 ||
                    (chars >= 20 && (ends_sentence(s, b->text_len) || has_comma(s, b->text_len)))) {
             b->good = chars - links;
@@ -1895,6 +1904,21 @@ static char *byline_clean(const char *s)
         }
     }
     char *r = clean_cstr(s);
+    for (char *u = r ? strstr(r, "http") : NULL; u; u = strstr(u, "http")) {
+        /* a logo or profile URL written next to the name */
+        if ((u == r || u[-1] == ' ') &&
+            (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0)) {
+            char *e = u + strcspn(u, " ");
+            memmove(u, e, strlen(e) + 1);
+        } else {
+            u++;
+        }
+    }
+    if (r) {
+        char *t = clean_cstr(r);
+        free(r);
+        r = t;
+    }
     strip_seps(r);
     if (r && !*r) {
         free(r);

@@ -334,17 +334,22 @@ static void test_body_br_runs_and_figure(void **state)
     (void)state;
     const char *html =
         "<form id=\"aspnetForm\" action=\"./Details.aspx\"><div id=\"txt\">"
+        "<span "
+        "itemprop=\"url\">https://news.example/a/b.aspx?id=1234567890&amp;utm=abcdefghij</span>"
         "<figure><img src=\"/m/1.jpg\" alt=\"السد\"><figcaption>السد بعد الافتتاح / صورة: وكالة "
         "الأنباء</figcaption></figure>"
         "افتتح وزير الري السد الجديد صباح اليوم، بعد ثلاث سنوات من العمل المتواصل في "
         "الموقع.<br><br>"
         "وقال الوزير إن السد سيخزن مياه الأمطار لري المزارع القريبة، ويحمي القرى من الفيضانات."
-        "</div></form>";
+        "<br></div><p>© وكالة الأنباء 2024</p></form>";
     struct kb_html_article a = extract_url(html, "https://news.example/a/b.aspx");
     assert_int_equal(a.nblocks, 2); /* one paragraph per <br>-separated run */
     assert_has(a.body_html, "<p>افتتح وزير الري");
     assert_has(a.body_html, "<p>وقال الوزير");
-    assert_lacks(a.body_html, "السد بعد الافتتاح"); /* the caption is not body */
+    assert_lacks(a.body_html, "السد بعد الافتتاح");    /* the caption is not body */
+    assert_lacks(a.body_html, "https://news.example"); /* microdata written out */
+    assert_lacks(a.body_html, "<br>");                 /* a trailing break ends nothing */
+    assert_lacks(a.body_html, "©");
     assert_string_equal(a.image_src, "https://news.example/m/1.jpg");
     assert_string_equal(a.image_caption, "السد بعد الافتتاح");
     assert_string_equal(a.image_credit, "وكالة الأنباء");
