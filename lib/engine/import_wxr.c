@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,11 +319,18 @@ static const char *image_ext(const char *rel)
     return NULL;
 }
 
-/* Read a regular file of at most MEDIA_FILE_MAX bytes.  0, or -1 (missing), -2 (too big or
- * not a regular file). */
-static int slurp(const char *path, char **out, size_t *len)
+/* Read a regular file of at most MEDIA_FILE_MAX bytes that really lies under `root` (a
+ * symbolic link in a copied uploads folder must not publish /etc/shadow as a photo).  0, or
+ * -1 (missing), -2 (too big, not a regular file, or outside root). */
+static int slurp(const char *root, const char *path, char **out, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char real_root[PATH_MAX], real[PATH_MAX];
+    if (!realpath(path, real))
+        return -1;
+    size_t rn = realpath(root, real_root) ? strlen(real_root) : 0;
+    if (!rn || strncmp(real, real_root, rn) != 0 || (real[rn] != '/' && real_root[rn - 1] != '/'))
+        return -2;
+    int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return -1;
     struct stat st;
@@ -404,7 +412,7 @@ static void media_local(struct run *r, struct media *m, unsigned long line)
         static const char *const under[] = {"", "wp-content/uploads/"};
         for (int k = 0; k < 2 && got == -1; k++) {
             snprintf(path, sizeof(path), "%s/%s%s", r->opts->media_dir, under[k], rels[i]);
-            got = slurp(path, &data, &len);
+            got = slurp(r->opts->media_dir, path, &data, &len);
         }
     }
     kb_buf_release(&dec);
@@ -413,7 +421,7 @@ static void media_local(struct run *r, struct media *m, unsigned long line)
         return;
     }
     if (got != 0) {
-        warn(r, "media file over 64 MiB or not a file: kept as a remote URL", line);
+        warn(r, "media file refused (over 64 MiB, not a file, outside the dir)", line);
         return;
     }
     char hex[KB_SHA256_HEX];

@@ -505,6 +505,36 @@ static void test_arabic_export(void **state)
     kb_article_release(&a);
 }
 
+/* A symbolic link in the uploads copy that leads outside it is not followed: the file it
+ * points at is never published as a photo. */
+static void test_media_symlink_outside(void **state)
+{
+    struct fixture *f = *state;
+    char path[512], up[200], media[200], file[400], secret[300];
+    assert_true(fixture_path(path, sizeof(path), "tests/fixtures/wxr/arabic-news.xml"));
+    snprintf(up, sizeof(up), "%s/up", f->dir);
+    snprintf(media, sizeof(media), "%s/media", f->dir);
+    snprintf(secret, sizeof(secret), "%s/secret.txt", f->dir);
+    write_file(secret, "not for the public");
+    snprintf(file, sizeof(file), "%s/2023", up);
+    assert_int_equal(mkdir(up, 0755) | mkdir(file, 0755), 0);
+    snprintf(file, sizeof(file), "%s/2023/10", up);
+    assert_int_equal(mkdir(file, 0755), 0);
+    snprintf(file, sizeof(file), "%s/2023/10/خزان-المياه.jpg", up);
+    assert_int_equal(symlink(secret, file), 0);
+    struct kb_import_opts opts = {.media_dir = up, .media_store = media, .no_related = true};
+    struct kb_import_report rep;
+    assert_int_equal(kb_engine_import_wxr(f->s, path, &opts, &rep, NULL), 0);
+    assert_int_equal(rep.media_copied, 0);
+    assert_int_equal(warned(&rep, "media file refused"), 1);
+    assert_int_equal(access(media, F_OK), -1); /* nothing was copied anywhere */
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get_slug(f->s, "المجلس-البلدي-يقر-خطة-المياه", &a, NULL), 0);
+    assert_int_equal(strncmp(a.image.src, "https://", 8), 0);
+    kb_article_release(&a);
+}
+
 /* --authors bylines: no user is made, the byline stays. */
 static void test_arabic_export_bylines(void **state)
 {
@@ -599,6 +629,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_utf8_challenges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arabic_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arabic_export_bylines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_media_symlink_outside, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
