@@ -189,7 +189,7 @@ int cmd_export(int argc, char **argv)
                 kb_oom();
         } else if (ends_with(out, ".xz")) {
             k->c = C_XZ;
-            if (lzma_easy_encoder(&k->xz, 6, LZMA_CHECK_CRC64) != LZMA_OK)
+            if (lzma_easy_encoder(&k->xz, 3, LZMA_CHECK_CRC64) != LZMA_OK) /* docs/jsonl.md */
                 kb_oom();
         }
     } else {
