@@ -12,6 +12,7 @@
  * never half-written.
  */
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #define DECAY_DAYS 30.0     /* time decay: half weight at this distance */
 #define MIN_DUP_TERMS 8     /* bodies with fewer terms are never near-duplicates */
 #define MAX_TEXT (4u << 20) /* body text analyzed per article */
+#define CHUNK 256           /* articles read, then analyzed by two threads, in a rebuild */
 
 /* ---- a string -> index map (open addressing, grows at 1/2 load) ---------------------- */
 
@@ -951,6 +953,54 @@ static size_t best_of(const uint32_t *touched, size_t n, const float *acc, struc
     return k;
 }
 
+/* One article's analysis, done off the SQLite thread. */
+struct job {
+    char *text[3]; /* headline, lede, body_html (owned) */
+    int64_t version;
+    struct dfsrc *src; /* read only */
+    struct vec v;
+    struct shset sh;
+    uint64_t h;
+};
+
+static void job_release(struct job *j)
+{
+    for (int c = 0; c < 3; c++)
+        free(j->text[c]);
+    vec_release(&j->v);
+    free(j->sh.h);
+    memset(j, 0, sizeof *j);
+}
+
+struct jobs {
+    struct job *j;
+    size_t n;
+};
+
+static void *run_some(void *p)
+{
+    struct jobs *js = p;
+    for (size_t k = 0; k < js->n; k++) {
+        struct job *j = &js->j[k];
+        struct doc doc = {j->text[0], j->text[1], j->text[2]};
+        j->h = doc_analyze(&doc, j->src, &j->v, &j->sh);
+    }
+    return NULL;
+}
+
+/* Analyze n jobs: half in a second thread, half here (all here if it cannot start). */
+static void run_jobs(struct job *j, size_t n)
+{
+    struct jobs a = {j, n / 2}, b = {j + n / 2, n - n / 2};
+    pthread_t t;
+    bool threaded = n > 1 && pthread_create(&t, NULL, run_some, &b) == 0;
+    run_some(&a);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        run_some(&b);
+}
+
 static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *d)
 {
     struct strmap df = {0}, terms = {0};
@@ -984,53 +1034,72 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
                   " section_id"
                   " FROM articles ORDER BY id",
                   &st, d);
-    /* Vectors and shingle sets. */
+    /* Vectors and shingle sets: rows are read in chunks, analyzed by two threads (the
+     * analysis is most of a rebuild's time and needs nothing but the read-only df map),
+     * then stored in order by this one. */
     int sr = SQLITE_DONE;
-    while (!rc && (sr = sqlite3_step(st)) == SQLITE_ROW) {
-        if (ndocs == cap) {
-            cap = cap ? 2 * cap : 1024;
-            docs = kb_realloc(docs, cap * sizeof *docs);
+    struct job *jobs = kb_calloc(CHUNK, sizeof *jobs);
+    while (!rc) {
+        size_t nj = 0;
+        while (nj < CHUNK && (sr = sqlite3_step(st)) == SQLITE_ROW) {
+            if (ndocs + nj == cap) {
+                cap = cap ? 2 * cap : 1024;
+                docs = kb_realloc(docs, cap * sizeof *docs);
+            }
+            struct rdoc *r = &docs[ndocs + nj];
+            memset(r, 0, sizeof *r);
+            r->m.id = sqlite3_column_int64(st, 0);
+            struct job *j = &jobs[nj];
+            memset(j, 0, sizeof *j);
+            for (int c = 0; c < 3; c++) {
+                const char *t = (const char *)sqlite3_column_text(st, 1 + c);
+                j->text[c] = t ? kb_strdup(t) : NULL;
+            }
+            r->m.published = sqlite3_column_int64(st, 4);
+            j->version = sqlite3_column_int64(st, 5);
+            r->m.eligible = sqlite3_column_int(st, 6) != 0;
+            r->trashed = sqlite3_column_int(st, 7) != 0;
+            r->m.section = sqlite3_column_int64(st, 8);
+            j->src = &src;
+            nj++;
         }
-        struct rdoc *r = &docs[ndocs];
-        memset(r, 0, sizeof *r);
-        r->m.id = sqlite3_column_int64(st, 0);
-        struct doc doc = {(const char *)sqlite3_column_text(st, 1),
-                          (const char *)sqlite3_column_text(st, 2),
-                          (const char *)sqlite3_column_text(st, 3)};
-        r->m.published = sqlite3_column_int64(st, 4);
-        int64_t version = sqlite3_column_int64(st, 5);
-        r->m.eligible = sqlite3_column_int(st, 6) != 0;
-        r->trashed = sqlite3_column_int(st, 7) != 0;
-        r->m.section = sqlite3_column_int64(st, 8);
-        struct vec v = {0};
-        struct shset sh = {0};
-        uint64_t h = doc_analyze(&doc, &src, &v, &sh);
-        rc = store_vector(db, &w, r->m.id, &v, h, sh.nterms, version, d);
-        if (nsh + sh.n > shcap) {
-            shcap = shcap ? 2 * shcap : 1 << 20;
-            while (shcap < nsh + sh.n)
-                shcap *= 2;
-            shingles = kb_realloc(shingles, shcap * sizeof *shingles);
+        if (nj == 0)
+            break;
+        run_jobs(jobs, nj);
+        for (size_t k = 0; k < nj; k++) {
+            struct job *j = &jobs[k];
+            struct rdoc *r = &docs[ndocs];
+            if (!rc)
+                rc = store_vector(db, &w, r->m.id, &j->v, j->h, j->sh.nterms, j->version, d);
+            if (nsh + j->sh.n > shcap) {
+                shcap = shcap ? 2 * shcap : 1 << 20;
+                while (shcap < nsh + j->sh.n)
+                    shcap *= 2;
+                shingles = kb_realloc(shingles, shcap * sizeof *shingles);
+            }
+            if (j->sh.n)
+                memcpy(shingles + nsh, j->sh.h, j->sh.n * sizeof *j->sh.h);
+            r->sh_off = nsh;
+            r->sh_n = j->sh.n;
+            r->nterms = j->sh.nterms;
+            nsh += j->sh.n;
+            r->n = j->v.n;
+            for (size_t i = 0; i < j->v.n; i++) {
+                bool added;
+                int t = *strmap_put(&terms, j->v.terms[i], strlen(j->v.terms[i]), (int)nterms_all,
+                                    &added);
+                if (added)
+                    nterms_all++;
+                r->term[i] = t;
+                r->w[i] = (float)j->v.w[i];
+            }
+            job_release(j);
+            ndocs++;
         }
-        if (sh.n)
-            memcpy(shingles + nsh, sh.h, sh.n * sizeof *sh.h);
-        r->sh_off = nsh;
-        r->sh_n = sh.n;
-        r->nterms = sh.nterms;
-        nsh += sh.n;
-        free(sh.h);
-        r->n = v.n;
-        for (size_t i = 0; i < v.n; i++) {
-            bool added;
-            int t = *strmap_put(&terms, v.terms[i], strlen(v.terms[i]), (int)nterms_all, &added);
-            if (added)
-                nterms_all++;
-            r->term[i] = t;
-            r->w[i] = (float)v.w[i];
-        }
-        vec_release(&v);
-        ndocs++;
+        if (sr != SQLITE_ROW)
+            break;
     }
+    free(jobs);
     sqlite3_finalize(st);
     st = NULL;
     if (!rc && sr != SQLITE_DONE)
