@@ -1311,7 +1311,11 @@ static void *schedule_loop(void *arg)
         pthread_mutex_unlock(&sch->lock);
         struct kb_diag d;
         kb_diag_clear(&d);
-        int64_t now = (int64_t)time(NULL), when = 0;
+        /* Not time(): glibc reads a coarse clock that can still show the previous second
+         * just after the boundary we woke at, which made articles go live a second late. */
+        struct timespec wall;
+        clock_gettime(CLOCK_REALTIME, &wall);
+        int64_t now = (int64_t)wall.tv_sec, when = 0;
         if (!s && kb_store_open(sch->db_path, KB_STORE_EXISTING, &s, &d) != 0) {
             s = NULL;
             cmd_error_diag("serve", "scheduler", &d);
