@@ -1,15 +1,19 @@
 /*
- * related.c — term vectors, SimHash, near-duplicate marks and related lists over SQLite.
+ * related.c — term vectors, body shingles, near-duplicate marks and related lists over
+ * SQLite.
  *
  * The model is related.h's.  Two ways to compute lists, with one scoring rule (score_list):
  *  - one article (kb_related_sqlite_update): its candidates come from a self-join of
- *    article_terms on the term (the dot product of unit vectors is the cosine);
- *  - everything (kb_related_sqlite_rebuild): vectors are built in memory with interned
- *    term ids and an inverted index, and each article's cosines are accumulated over the
- *    postings of its terms — no SQL per pair.
- * Invariants: every statement is finalized on every path; every write runs inside the
- * savepoint "related", released on success and rolled back on failure, so the tables are
- * never half-written.
+ *    article_terms on the term (the dot product of unit vectors is the cosine); those whose
+ *    body length allows it are analyzed again and compared by shingles (near-duplicates);
+ *  - everything (kb_related_sqlite_rebuild): articles are analyzed in two threads (chunks
+ *    read and stored by the calling thread), vectors interned into an inverted index, each
+ *    article's 60 best cosines accumulated over the postings of its terms — no SQL per
+ *    pair — and the candidate pairs' shingle sets compared in memory.
+ * Both give the same marks and lists for the same data.  Invariants: every statement is
+ * finalized on every path; every write runs inside the savepoint "related", released on
+ * success and rolled back on failure, so the tables are never half-written; only the
+ * calling thread touches SQLite.
  */
 #include <math.h>
 #include <pthread.h>
