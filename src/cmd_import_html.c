@@ -36,9 +36,11 @@ static void usage(FILE *f)
           "file is refused, nothing is written.  See docs/extract.md.\n\n"
           "options:\n"
           "  --url-list FILE  also import the pages listed in FILE: one path a line (relative\n"
-          "                   paths are relative to FILE's folder; a file:// URL is a path;\n"
-          "                   blank lines and lines starting with # are ignored; \"-\" reads\n"
-          "                   the list from standard input)\n"
+          "                   paths are relative to FILE's folder; a file:// URL is a path),\n"
+          "                   optionally followed by a TAB and the address the page was\n"
+          "                   saved from (links resolve against it; it keys a page without\n"
+          "                   a canonical URL); blank lines and lines starting with # are\n"
+          "                   ignored; \"-\" reads the list from standard input\n"
           "  --section SLUG   put every page in this existing section (slug or name)\n"
           "  --dry-run        extract and check everything, report, write nothing\n"
           "  -q, --quiet      print only the summary\n",
@@ -90,8 +92,8 @@ static void on_article(void *ctx, const char *file, const struct kb_article *a, 
 }
 
 /* Append the paths listed in `list` to files[]; -1 after printing the error. */
-static int read_list(const char *list, const char **files, size_t *nfiles, char ***owned,
-                     size_t *nowned)
+static int read_list(const char *list, const char **files, const char **urls, size_t *nfiles,
+                     char ***owned, size_t *nowned)
 {
     FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
     if (!f) {
@@ -115,6 +117,21 @@ static int read_list(const char *list, const char **files, size_t *nfiles, char 
             p++;
         if (!*p || *p == '#')
             continue;
+        char *url = strchr(p, '\t');
+        if (url) {
+            *url++ = '\0';
+            while (*url == ' ' || *url == '\t')
+                url++;
+            if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+                cmd_error("import", list, "line %lu: '%s' after the TAB is not an http(s) address",
+                          lineno, url);
+                rc = -1;
+                break;
+            }
+            url = strdup(url);
+            *owned = realloc(*owned, sizeof(**owned) * (*nowned + 1));
+            (*owned)[(*nowned)++] = url;
+        }
         if (strncmp(p, "file://", 7) == 0)
             p += 7;
         else if (strstr(p, "://")) {
@@ -141,6 +158,7 @@ static int read_list(const char *list, const char **files, size_t *nfiles, char 
         }
         *owned = realloc(*owned, sizeof(**owned) * (*nowned + 1));
         (*owned)[(*nowned)++] = path;
+        urls[*nfiles] = url;
         files[(*nfiles)++] = path;
     }
     free(line);
@@ -180,6 +198,7 @@ int cmd_import_html(int argc, char **argv)
                                   .on_page = on_page,
                                   .on_page_ctx = &ui};
     const char **files = calloc(MAX_FILES, sizeof(*files));
+    const char **urls = calloc(MAX_FILES, sizeof(*urls));
     size_t nfiles = 0, nowned = 0;
     char **owned = NULL;
     const char *section = NULL;
@@ -196,7 +215,7 @@ int cmd_import_html(int argc, char **argv)
                 rc = EXIT_USAGE;
             } else if (a[2] == 's') {
                 section = argv[++i];
-            } else if (read_list(argv[++i], files, &nfiles, &owned, &nowned) != 0) {
+            } else if (read_list(argv[++i], files, urls, &nfiles, &owned, &nowned) != 0) {
                 rc = EXIT_FAIL;
             }
         } else if (strcmp(a, "--") == 0) {
@@ -227,7 +246,7 @@ int cmd_import_html(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t0);
         struct kb_import_report rep;
         const char *failed = NULL;
-        int erc = kb_engine_import_html(s, files, nfiles, &opts, section, &rep, &failed, &d);
+        int erc = kb_engine_import_html(s, files, urls, nfiles, &opts, section, &rep, &failed, &d);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         kb_store_close(s);
@@ -256,5 +275,6 @@ int cmd_import_html(int argc, char **argv)
         free(owned[i]);
     free(owned);
     free(files);
+    free(urls);
     return rc;
 }

@@ -169,11 +169,14 @@ KB_MUST_CHECK int kb_engine_import_ninjs(struct kb_store *s, const char *const *
  * a key repeated in the same command is skipped (report->reasons, numbered by file).
  * `section` (may be NULL) is the slug or name of an existing section for every page;
  * otherwise the page's own section is used and created when missing, else أخبار/News.
+ * `urls` (may be NULL, as may each entry) are the addresses the pages were saved from:
+ * relative links resolve against them and they key pages without a canonical URL.
  * A page without a date is imported as a draft; that and other notes go to
  * report->warnings.  opts->dry_run: rolled back at the end (exact counts). */
 KB_MUST_CHECK int kb_engine_import_html(struct kb_store *s, const char *const *files,
-                                        size_t nfiles, const struct kb_import_opts *opts,
-                                        const char *section, struct kb_import_report *report,
+                                        const char *const *urls, size_t nfiles,
+                                        const struct kb_import_opts *opts, const char *section,
+                                        struct kb_import_report *report,
                                         const char **failed_file, struct kb_diag *d);
 
 #endif

@@ -207,7 +207,8 @@ static int map_article(struct run *r, const struct kb_html_article *x, unsigned 
     return 0;
 }
 
-static int import_one(struct run *r, const char *file, unsigned long file_no, struct kb_diag *d)
+static int import_one(struct run *r, const char *file, const char *url, unsigned long file_no,
+                      struct kb_diag *d)
 {
     char *text = NULL;
     size_t len = 0;
@@ -215,7 +216,7 @@ static int import_one(struct run *r, const char *file, unsigned long file_no, st
     if (rc)
         return rc;
     struct kb_html_article x = {0};
-    rc = kb_html_extract(text, len, NULL, &x, d);
+    rc = kb_html_extract(text, len, url, &x, d);
     free(text);
     if (rc)
         return rc;
@@ -277,8 +278,8 @@ out:
     return rc;
 }
 
-int kb_engine_import_html(struct kb_store *s, const char *const *files, size_t nfiles,
-                          const struct kb_import_opts *opts, const char *section,
+int kb_engine_import_html(struct kb_store *s, const char *const *files, const char *const *urls,
+                          size_t nfiles, const struct kb_import_opts *opts, const char *section,
                           struct kb_import_report *report, const char **failed_file,
                           struct kb_diag *d)
 {
@@ -300,7 +301,7 @@ int kb_engine_import_html(struct kb_store *s, const char *const *files, size_t n
     rc = kb_store_begin(s, d);
     for (size_t i = 0; rc == 0 && i < nfiles; i++) {
         rep.records++;
-        rc = import_one(&r, files[i], (unsigned long)i + 1, d);
+        rc = import_one(&r, files[i], urls ? urls[i] : NULL, (unsigned long)i + 1, d);
         if (rc) {
             if (failed_file)
                 *failed_file = files[i];

@@ -114,12 +114,18 @@ describe('import html', () => {
     try {
       ws.file('saved/parks.html', A);
       ws.file('saved/market.html', B);
-      const list = ws.file('saved/list.txt', '# pages saved on Monday\nparks.html\n\nfile://' + ws.dir + '/saved/market.html\n');
+      ws.file('saved/nocanon.html', page({ headline: 'صفحة بلا عنوان أصلي', url: '' }));
+      const list = ws.file('saved/list.txt', '# pages saved on Monday\nparks.html\n\nfile://' + ws.dir +
+        '/saved/market.html\nnocanon.html\thttps://madina.example/local/nocanon\n');
       runOk(['init'], { db: ws.db });
       runOk(['import', 'page-text', ws.file('x.txt', 'اقتصاد\nعنوان\nمقدمة\n13 نوفمبر 2024\nفقرة أولى من النص.\n')], { db: ws.db });
       const r = runOk(['import', 'html', '--url-list', list, '--section', 'economy'], { db: ws.db });
-      assert.match(r.stdout, /^2 created, 0 updated, 0 unchanged, 0 skipped, 0 sections created$/m);
+      assert.match(r.stdout, /^3 created, 0 updated, 0 unchanged, 0 skipped, 0 sections created$/m);
       assert.match(r.stdout, /-> created \/economy\//);
+      // the address after the TAB stands in for the missing canonical URL
+      assert.match(r.stdout, /nocanon\.html: "صفحة بلا عنوان أصلي"; not found: modified\n/);
+      const again = runOk(['import', 'html', '-q', '--url-list', list, '--section', 'economy'], { db: ws.db });
+      assert.match(again.stdout, /^0 created, 0 updated, 3 unchanged/m);
       const bad = run(['import', 'html', '--section', 'nope', list.replace('list.txt', 'parks.html')], { db: ws.db });
       assert.equal(bad.status, 1);
       assert.match(bad.stderr, /no section 'nope'/);
