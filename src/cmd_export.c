@@ -174,10 +174,11 @@ int cmd_export(int argc, char **argv)
         tmp = kb_malloc(n);
         snprintf(tmp, n, "%s.tmp-%ld", out, (long)getpid());
         k->f = fopen(tmp, "wb");
+        int err = errno; /* before isatty, which sets errno on a pipe */
         k->name = out;
         k->tty = isatty(STDERR_FILENO);
         if (!k->f) {
-            cmd_error("export", out, "%s", strerror(errno));
+            cmd_error("export", out, "%s", strerror(err));
             free(tmp);
             free(k);
             kb_store_close(s);

@@ -20,7 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"init", cmd_init, "create or migrate the database"},
-    {"import", cmd_import, "import articles: page-text FILE... | jsonl FILE"},
+    {"import", cmd_import, "import articles: page-text FILE... | jsonl FILE | wxr FILE | ninjs FILE..."},
     {"export", cmd_export, "everything out: jsonl (lossless) | ninjs [--out FILE]"},
     {"show", cmd_show, "print one article (ID or SLUG), --json for the API form"},
     {"serve", cmd_serve, "serve the site and the API (--listen ADDR:PORT)"},
