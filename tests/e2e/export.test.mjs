@@ -251,7 +251,7 @@ test('export: usage errors exit 2; a failed export leaves no file', () => {
   const missing = path.join(ws.dir, 'no-such-dir', 'out.jsonl');
   const r = run(['export', 'jsonl', '--out', missing], { db: ws.db });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /khabar: export: .*out\.jsonl/);
+  assert.match(r.stderr, /khabar: export: .*out\.jsonl: No such file or directory/);
   assert.ok(!fs.existsSync(missing));
   const nodb = run(['export', 'jsonl'], { db: path.join(ws.dir, 'absent.db') });
   assert.equal(nodb.status, 1);
