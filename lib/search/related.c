@@ -30,12 +30,18 @@
 #define W_HEADLINE 3.0
 #define W_LEDE 2.0
 #define W_BODY 1.0
-#define W_NAME 2.0          /* a Latin word written with a capital */
-#define CANDIDATES 60       /* cosine candidates re-scored per article */
-#define NEIGHBOURS 30       /* of an updated article's candidates, lists recomputed */
-#define SAME_SECTION 1.3    /* the editors filed it in the same section */
-#define DECAY_DAYS 30.0     /* time decay: half weight at this distance */
-#define MIN_DUP_TERMS 8     /* bodies with fewer terms are never near-duplicates */
+#define W_NAME 2.0       /* a Latin word written with a capital */
+#define CANDIDATES 60    /* cosine candidates re-scored per article */
+#define NEIGHBOURS 30    /* of an updated article's candidates, lists recomputed */
+#define SAME_SECTION 1.3 /* the editors filed it in the same section */
+#define DECAY_DAYS 30.0  /* time decay: half weight at this distance */
+#define MIN_DUP_TERMS 8  /* bodies with fewer terms are never near-duplicates */
+/* A term found in more than this share of the articles says nothing about relatedness
+ * (its idf is near zero) but its postings are long: it is left out of the vectors once
+ * the site has MIN_DF_DOCS articles, which bounds the candidate joins on repetitive text
+ * (a 40-word vocabulary made every update scan every article). */
+#define MAX_DF_SHARE 0.25
+#define MIN_DF_DOCS 200
 #define MAX_TEXT (4u << 20) /* body text analyzed per article */
 #define CHUNK 256           /* articles read, then analyzed by two threads, in a rebuild */
 
@@ -343,8 +349,9 @@ static uint64_t doc_analyze(const struct doc *doc, struct dfsrc *src, struct vec
         const char *t = acc.map.keys[i];
         size_t tn = acc.map.lens[i];
         double tf = acc.tf[acc.map.vals[i]];
-        double idf = log((src->ndocs + 1) / df_of(src, t, tn));
-        if (idf <= 0)
+        double df = df_of(src, t, tn);
+        double idf = log((src->ndocs + 1) / df);
+        if (idf <= 0 || (src->ndocs >= MIN_DF_DOCS && df > MAX_DF_SHARE * src->ndocs))
             continue;
         double w = (1 + log(tf)) * idf;
         size_t k = v->n < KB_RELATED_TERMS ? v->n : KB_RELATED_TERMS;
