@@ -1273,10 +1273,11 @@ int srv_run(const struct srv_config *cfg)
     struct srv_scheduler *scheduler = srv_scheduler_start(cfg->db_path, srv.cache);
     if (kb_search_live_start(strncmp(cfg->db_path, "sqlite:", 7) == 0 ? cfg->db_path + 7
                                                                       : cfg->db_path,
-                             search_index_built, NULL, &srv.search, &d) == 0)
-        kb_search_index_release(kb_search_live_get(srv.search, srv_cache_generation(srv.cache)));
-    else
+                             search_index_built, NULL, &srv.search, &d) != 0)
         cmd_error_diag("serve", "search index", &d);
+    /* The in-memory index is built when the first search asks for it, not here: a site
+     * nobody searches keeps its memory (the index of 30,000 articles holds 80-230 MiB)
+     * and its CPU for the pages. */
 
     unsigned flags = MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES
                          ? MHD_USE_EPOLL_INTERNAL_THREAD

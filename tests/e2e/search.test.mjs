@@ -146,7 +146,11 @@ describe('search', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    await until('the first index', () => /search index: /.test(server.stderr()));
+    // the index is built when a search first asks for it
+    await until('the first index', async () => {
+      await getJson(server.url('/api/v1/search?q=' + encodeURIComponent('المرصد')));
+      return /search index: /.test(server.stderr());
+    });
     assert.match(server.stderr(), /search index: 3 articles, \d+ terms/);
     const q = '/api/v1/search?q=' + encodeURIComponent('المرصد');
     assert.equal((await getJson(server.url(q))).json.total, 0);
