@@ -217,12 +217,14 @@ int kb_store_translations_get(struct kb_store *s, int64_t id, bool live_only, in
     sqlite3 *db = kb_store_sqlite_db(s);
     if (!db)
         return kb_diag_set(d, KB_EINVAL, "", "translations need the SQLite store");
+    /* CROSS JOIN keeps the group's few rows as the outer loop: left to itself the planner
+     * walked every live article (articles_live) for each article page. */
     static const char *const sql[2] = {
-        "SELECT a.id, a.language, s.slug, a.slug FROM article_translations t "
+        "SELECT a.id, a.language, s.slug, a.slug FROM article_translations t CROSS "
         "JOIN articles a ON a.id = t.article_id JOIN sections s ON s.id = a.section_id "
         "WHERE t.group_id = (SELECT group_id FROM article_translations WHERE article_id = ?1) "
         "AND a.id <> ?1 ORDER BY a.language, a.id",
-        "SELECT a.id, a.language, s.slug, a.slug FROM article_translations t "
+        "SELECT a.id, a.language, s.slug, a.slug FROM article_translations t CROSS "
         "JOIN articles a ON a.id = t.article_id JOIN sections s ON s.id = a.section_id "
         "WHERE t.group_id = (SELECT group_id FROM article_translations WHERE article_id = ?1) "
         "AND a.id <> ?1 AND a.status = 'published' AND a.published <= ?2 "
