@@ -18,39 +18,9 @@
 #include "khabar/export.h"
 #include "store_int.h"
 
-static int fail(sqlite3 *db, int rc, const char *what, struct kb_diag *d)
-{
-    int code = (rc & 0xff) == SQLITE_CONSTRAINT ? KB_EEXISTS
-               : (rc & 0xff) == SQLITE_IOERR    ? KB_EIO
-                                                : KB_EDB;
-    return kb_diag_set(d, code, "", "%s: %s", what, sqlite3_errmsg(db));
-}
-
 static int prep(struct kb_store *s, const char *sql, sqlite3_stmt **st, struct kb_diag *d)
 {
-    sqlite3 *db = kb_store_sqlite_db(s);
-    if (!db)
-        return kb_diag_set(d, KB_EINTERNAL, "", "exports need the SQLite store for now");
-    int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-    if (rc != SQLITE_OK)
-        return fail(db, rc, "preparing a statement", d);
-    return 0;
-}
-
-static int run(sqlite3_stmt *st, const char *what, struct kb_diag *d)
-{
-    int rc = sqlite3_step(st);
-    int r = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(sqlite3_db_handle(st), rc, what, d);
-    sqlite3_finalize(st);
-    return r;
-}
-
-static void bind_str(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
+    return kb_sq_prep(s, sql, st, "exports", d);
 }
 
 static void bind_time(sqlite3_stmt *st, int i, int64_t t)
@@ -59,12 +29,6 @@ static void bind_time(sqlite3_stmt *st, int i, int64_t t)
         sqlite3_bind_int64(st, i, t);
     else
         sqlite3_bind_null(st, i);
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? kb_strdup((const char *)t) : NULL;
 }
 
 void kb_origin_release(struct kb_origin *o)
@@ -102,8 +66,9 @@ int kb_store_export_ids(struct kb_store *s, int64_t after, int64_t *ids, size_t 
     size_t k = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < max)
         ids[k++] = sqlite3_column_int64(st, 0);
-    int r =
-        rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "listing", d);
+    int r = rc == SQLITE_ROW || rc == SQLITE_DONE
+                ? 0
+                : kb_sq_fail(kb_store_sqlite_db(s), rc, "listing", d);
     sqlite3_finalize(st);
     if (r == 0)
         *n = k;
@@ -125,19 +90,19 @@ int kb_store_origin_get(struct kb_store *s, int64_t id, struct kb_origin *out, s
         struct kb_origin o = {0};
         const unsigned char *f = sqlite3_column_text(st, 0);
         snprintf(o.format, sizeof(o.format), "%s", f ? (const char *)f : "");
-        o.version = col_dup(st, 1);
+        o.version = kb_sq_col_dup(st, 1);
         o.versioncreated = sqlite3_column_int64(st, 2);
         o.versioncreated_offset = sqlite3_column_int(st, 3);
         o.firstcreated = sqlite3_column_int64(st, 4);
         o.firstcreated_offset = sqlite3_column_int(st, 5);
-        o.located = col_dup(st, 6);
+        o.located = kb_sq_col_dup(st, 6);
         kb_origin_release(out);
         *out = o;
         rc = 0;
     } else if (rc == SQLITE_DONE) {
         rc = kb_diag_set(d, KB_ENOTFOUND, "id", "article %lld has no origin", (long long)id);
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "reading an origin", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading an origin", d);
     }
     sqlite3_finalize(st);
     return rc;
@@ -154,7 +119,7 @@ int kb_store_origin_put(struct kb_store *s, int64_t id, const struct kb_origin *
         if ((rc = prep(s, "DELETE FROM article_origin WHERE article_id = ?1", &st, d)))
             return rc;
         sqlite3_bind_int64(st, 1, id);
-        return run(st, "removing an origin", d);
+        return kb_sq_run(st, "removing an origin", d);
     }
     rc = prep(s,
               "INSERT INTO article_origin (article_id, format, version, versioncreated, "
@@ -168,14 +133,14 @@ int kb_store_origin_put(struct kb_store *s, int64_t id, const struct kb_origin *
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bind_str(st, 2, o->format);
-    bind_str(st, 3, o->version);
+    kb_sq_bind_str(st, 2, o->format);
+    kb_sq_bind_str(st, 3, o->version);
     bind_time(st, 4, o->versioncreated);
     sqlite3_bind_int(st, 5, o->versioncreated_offset);
     bind_time(st, 6, o->firstcreated);
     sqlite3_bind_int(st, 7, o->firstcreated_offset);
-    bind_str(st, 8, o->located);
-    return run(st, "writing an origin", d);
+    kb_sq_bind_str(st, 8, o->located);
+    return kb_sq_run(st, "writing an origin", d);
 }
 
 int kb_store_article_extra_get(struct kb_store *s, int64_t id, struct kb_article_extra *out,
@@ -204,7 +169,7 @@ int kb_store_article_extra_get(struct kb_store *s, int64_t id, struct kb_article
     } else if (rc == SQLITE_DONE) {
         rc = kb_diag_set(d, KB_ENOTFOUND, "id", "no article %lld", (long long)id);
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "reading an article", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading an article", d);
     }
     sqlite3_finalize(st);
     if (rc)
@@ -228,7 +193,7 @@ static int sp(struct kb_store *s, const char *sql, struct kb_diag *d)
 {
     sqlite3_stmt *st;
     int rc = prep(s, sql, &st, d);
-    return rc ? rc : run(st, sql, d);
+    return rc ? rc : kb_sq_run(st, sql, d);
 }
 
 static int extra_write(struct kb_store *s, int64_t id, const struct kb_article_extra *x,
@@ -240,7 +205,7 @@ static int extra_write(struct kb_store *s, int64_t id, const struct kb_article_e
     if (x->author[0]) {
         if ((rc = prep(s, "SELECT id FROM users WHERE name = ?1", &st, d)))
             return rc;
-        bind_str(st, 1, x->author);
+        kb_sq_bind_str(st, 1, x->author);
         if (sqlite3_step(st) == SQLITE_ROW)
             author = sqlite3_column_int64(st, 0);
         else
@@ -259,8 +224,8 @@ static int extra_write(struct kb_store *s, int64_t id, const struct kb_article_e
     else
         sqlite3_bind_null(st, 2);
     bind_time(st, 3, x->trashed);
-    bind_str(st, 4, x->trashed ? kb_status_name(x->trashed_status) : NULL);
-    if ((rc = run(st, "restoring an article", d)))
+    kb_sq_bind_str(st, 4, x->trashed ? kb_status_name(x->trashed_status) : NULL);
+    if ((rc = kb_sq_run(st, "restoring an article", d)))
         return rc;
     /* After the trash columns: the version trigger has had its say. */
     rc = prep(s,
@@ -273,7 +238,7 @@ static int extra_write(struct kb_store *s, int64_t id, const struct kb_article_e
     sqlite3_bind_int64(st, 2, x->version > 0 ? x->version : 1);
     bind_time(st, 3, updated);
     sqlite3_bind_int(st, 4, updated_offset);
-    if ((rc = run(st, "restoring an article", d)))
+    if ((rc = kb_sq_run(st, "restoring an article", d)))
         return rc;
     if ((rc = kb_store_redirects_set(s, id, x->redirects, x->nredirects, d)))
         return rc;
@@ -318,11 +283,11 @@ int kb_store_export_settings(struct kb_store *s, char ***keys, char ***values, s
             k = kb_realloc(k, cap * sizeof(*k));
             v = kb_realloc(v, cap * sizeof(*v));
         }
-        k[cnt] = col_dup(st, 0);
-        v[cnt] = col_dup(st, 1);
+        k[cnt] = kb_sq_col_dup(st, 0);
+        v[cnt] = kb_sq_col_dup(st, 1);
         cnt++;
     }
-    int r = rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "reading settings", d);
+    int r = rc == SQLITE_DONE ? 0 : kb_sq_fail(kb_store_sqlite_db(s), rc, "reading settings", d);
     sqlite3_finalize(st);
     if (r) {
         kb_export_strings_free(k, v, cnt);
@@ -375,9 +340,9 @@ static int strings_query(struct kb_store *s, const char *sql, int64_t id, char *
             cap = cap ? cap * 2 : 4;
             v = kb_realloc(v, cap * sizeof(*v));
         }
-        v[cnt++] = col_dup(st, 0);
+        v[cnt++] = kb_sq_col_dup(st, 0);
     }
-    int r = rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "reading", d);
+    int r = rc == SQLITE_DONE ? 0 : kb_sq_fail(kb_store_sqlite_db(s), rc, "reading", d);
     sqlite3_finalize(st);
     if (r) {
         for (size_t i = 0; i < cnt; i++)
@@ -405,7 +370,7 @@ int kb_store_redirects_set(struct kb_store *s, int64_t id, char *const *paths, s
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    if ((rc = run(st, "writing redirects", d)))
+    if ((rc = kb_sq_run(st, "writing redirects", d)))
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if ((rc = prep(s,
@@ -413,9 +378,9 @@ int kb_store_redirects_set(struct kb_store *s, int64_t id, char *const *paths, s
                        "(path) DO UPDATE SET article_id = excluded.article_id",
                        &st, d)))
             break;
-        bind_str(st, 1, paths[i]);
+        kb_sq_bind_str(st, 1, paths[i]);
         sqlite3_bind_int64(st, 2, id);
-        rc = run(st, "writing redirects", d);
+        rc = kb_sq_run(st, "writing redirects", d);
     }
     return rc;
 }
@@ -440,7 +405,8 @@ int kb_store_export_translations(struct kb_store *s, int64_t **pairs, size_t *n,
         v[2 * cnt + 1] = sqlite3_column_int64(st, 1);
         cnt++;
     }
-    int r = rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "reading translations", d);
+    int r =
+        rc == SQLITE_DONE ? 0 : kb_sq_fail(kb_store_sqlite_db(s), rc, "reading translations", d);
     sqlite3_finalize(st);
     if (r) {
         free(v);
@@ -464,7 +430,7 @@ int kb_store_translation_set(struct kb_store *s, int64_t article_id, int64_t gro
         return rc;
     sqlite3_bind_int64(st, 1, article_id);
     sqlite3_bind_int64(st, 2, group_id);
-    rc = run(st, "writing a translation", d);
+    rc = kb_sq_run(st, "writing a translation", d);
     if (rc == 0 && changed)
         *changed = sqlite3_changes(kb_store_sqlite_db(s)) > 0;
     return rc;
@@ -482,8 +448,9 @@ int kb_store_export_media_ids(struct kb_store *s, int64_t after, int64_t *ids, s
     size_t k = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < max)
         ids[k++] = sqlite3_column_int64(st, 0);
-    int r =
-        rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "listing", d);
+    int r = rc == SQLITE_ROW || rc == SQLITE_DONE
+                ? 0
+                : kb_sq_fail(kb_store_sqlite_db(s), rc, "listing", d);
     sqlite3_finalize(st);
     if (r == 0)
         *n = k;

@@ -16,53 +16,16 @@
 #include "khabar/revision.h"
 #include "store_int.h"
 
-static int fail(sqlite3 *db, int rc, const char *what, struct kb_diag *d)
-{
-    int code = (rc & 0xff) == SQLITE_CONSTRAINT ? KB_EEXISTS
-               : (rc & 0xff) == SQLITE_IOERR    ? KB_EIO
-                                                : KB_EDB;
-    return kb_diag_set(d, code, "", "%s: %s", what, sqlite3_errmsg(db));
-}
-
 static int prep(struct kb_store *s, const char *sql, sqlite3_stmt **st, struct kb_diag *d)
 {
-    sqlite3 *db = kb_store_sqlite_db(s);
-    if (!db)
-        return kb_diag_set(d, KB_EINTERNAL, "", "the newsroom needs the SQLite store for now");
-    int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-    if (rc != SQLITE_OK)
-        return fail(db, rc, "preparing a statement", d);
-    return 0;
-}
-
-/* Step a statement that returns no rows and finalize it. */
-static int run(sqlite3_stmt *st, const char *what, struct kb_diag *d)
-{
-    int rc = sqlite3_step(st);
-    int r = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(sqlite3_db_handle(st), rc, what, d);
-    sqlite3_finalize(st);
-    return r;
+    return kb_sq_prep(s, sql, st, "the newsroom's tables", d);
 }
 
 static int exec(struct kb_store *s, const char *sql, struct kb_diag *d)
 {
     sqlite3_stmt *st;
     int rc = prep(s, sql, &st, d);
-    return rc ? rc : run(st, sql, d);
-}
-
-static void bind_str(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? kb_strdup((const char *)t) : NULL;
+    return rc ? rc : kb_sq_run(st, sql, d);
 }
 
 static void col_copy(sqlite3_stmt *st, int i, char *out, size_t cap)
@@ -129,11 +92,11 @@ int kb_store_user_add(struct kb_store *s, const char *name, enum kb_role role, c
                    "INSERT INTO users (name, role, password_hash, created) VALUES (?1, ?2, ?3, ?4)",
                    &st, d)))
         return rc;
-    bind_str(st, 1, name);
-    bind_str(st, 2, kb_role_name(role));
-    bind_str(st, 3, pwhash);
+    kb_sq_bind_str(st, 1, name);
+    kb_sq_bind_str(st, 2, kb_role_name(role));
+    kb_sq_bind_str(st, 3, pwhash);
     sqlite3_bind_int64(st, 4, now);
-    rc = run(st, "adding a user", d);
+    rc = kb_sq_run(st, "adding a user", d);
     if (rc == KB_EEXISTS)
         return kb_diag_set(d, KB_EEXISTS, "name", "a user named \"%s\" already exists", name);
     if (rc)
@@ -146,11 +109,11 @@ int kb_store_user_add(struct kb_store *s, const char *name, enum kb_role role, c
 static void read_user(sqlite3_stmt *st, int c, struct kb_user *u, bool with_hash)
 {
     u->id = sqlite3_column_int64(st, c);
-    u->name = col_dup(st, c + 1);
+    u->name = kb_sq_col_dup(st, c + 1);
     u->role = role_of(sqlite3_column_text(st, c + 2));
     u->disabled = sqlite3_column_int(st, c + 3) != 0;
     u->created = sqlite3_column_int64(st, c + 4);
-    u->pwhash = with_hash ? col_dup(st, c + 5) : NULL;
+    u->pwhash = with_hash ? kb_sq_col_dup(st, c + 5) : NULL;
 }
 
 #define USER_COLS "u.id, u.name, u.role, u.disabled, u.created, u.password_hash"
@@ -166,7 +129,7 @@ int kb_store_user_get(struct kb_store *s, const char *name, int64_t id, struct k
     if (rc)
         return rc;
     if (name)
-        bind_str(st, 1, name);
+        kb_sq_bind_str(st, 1, name);
     else
         sqlite3_bind_int64(st, 2, id);
     rc = sqlite3_step(st);
@@ -179,7 +142,7 @@ int kb_store_user_get(struct kb_store *s, const char *name, int64_t id, struct k
     } else if (rc == SQLITE_DONE) {
         rc = kb_diag_set(d, KB_ENOTFOUND, "name", "no user \"%s\"", name ? name : "(by id)");
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "reading a user", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading a user", d);
     }
     sqlite3_finalize(st);
     return rc;
@@ -202,7 +165,7 @@ int kb_store_user_list(struct kb_store *s, struct kb_user **out, size_t *n, stru
         read_user(st, 0, &v[k++], false);
     }
     if (rc != SQLITE_DONE) {
-        rc = fail(kb_store_sqlite_db(s), rc, "listing users", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "listing users", d);
         sqlite3_finalize(st);
         kb_users_free(v, k);
         return rc;
@@ -220,9 +183,9 @@ int kb_store_user_set_password(struct kb_store *s, int64_t id, const char *pwhas
     int rc = prep(s, "UPDATE users SET password_hash = ?1 WHERE id = ?2", &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, pwhash);
+    kb_sq_bind_str(st, 1, pwhash);
     sqlite3_bind_int64(st, 2, id);
-    rc = run(st, "changing a password", d);
+    rc = kb_sq_run(st, "changing a password", d);
     if (!rc && changes(s) == 0)
         rc = kb_diag_set(d, KB_ENOTFOUND, "name", "no such user");
     return rc;
@@ -234,9 +197,9 @@ int kb_store_user_set_role(struct kb_store *s, int64_t id, enum kb_role role, st
     int rc = prep(s, "UPDATE users SET role = ?1 WHERE id = ?2", &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, kb_role_name(role));
+    kb_sq_bind_str(st, 1, kb_role_name(role));
     sqlite3_bind_int64(st, 2, id);
-    rc = run(st, "changing a role", d);
+    rc = kb_sq_run(st, "changing a role", d);
     if (!rc && changes(s) == 0)
         rc = kb_diag_set(d, KB_ENOTFOUND, "name", "no such user");
     return rc;
@@ -252,13 +215,13 @@ int kb_store_user_set_disabled(struct kb_store *s, int64_t id, bool disabled, st
     if (!rc) {
         sqlite3_bind_int(st, 1, disabled ? 1 : 0);
         sqlite3_bind_int64(st, 2, id);
-        rc = run(st, "disabling a user", d);
+        rc = kb_sq_run(st, "disabling a user", d);
     }
     if (!rc && changes(s) == 0)
         rc = kb_diag_set(d, KB_ENOTFOUND, "name", "no such user");
     if (!rc && disabled && !(rc = prep(s, "DELETE FROM sessions WHERE user_id = ?1", &st, d))) {
         sqlite3_bind_int64(st, 1, id);
-        rc = run(st, "ending sessions", d);
+        rc = kb_sq_run(st, "ending sessions", d);
     }
     return sp_end(s, rc, d);
 }
@@ -291,15 +254,15 @@ int kb_store_session_add(struct kb_store *s, const char *secret_hash, struct kb_
                   &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, secret_hash);
+    kb_sq_bind_str(st, 1, secret_hash);
     sqlite3_bind_int64(st, 2, x->user_id);
-    bind_str(st, 3, x->csrf);
+    kb_sq_bind_str(st, 3, x->csrf);
     sqlite3_bind_int64(st, 4, x->created);
     sqlite3_bind_int64(st, 5, x->last_seen);
     sqlite3_bind_int64(st, 6, x->expires);
-    bind_str(st, 7, x->user_agent);
-    bind_str(st, 8, x->address);
-    rc = run(st, "starting a session", d);
+    kb_sq_bind_str(st, 7, x->user_agent);
+    kb_sq_bind_str(st, 8, x->address);
+    rc = kb_sq_run(st, "starting a session", d);
     if (!rc)
         x->id = sqlite3_last_insert_rowid(kb_store_sqlite_db(s));
     return rc;
@@ -316,8 +279,8 @@ static void read_session(sqlite3_stmt *st, struct kb_session *x)
     x->created = sqlite3_column_int64(st, 3);
     x->last_seen = sqlite3_column_int64(st, 4);
     x->expires = sqlite3_column_int64(st, 5);
-    x->user_agent = col_dup(st, 6);
-    x->address = col_dup(st, 7);
+    x->user_agent = kb_sq_col_dup(st, 6);
+    x->address = kb_sq_col_dup(st, 7);
 }
 
 int kb_store_session_find(struct kb_store *s, const char *secret_hash, int64_t now,
@@ -331,7 +294,7 @@ int kb_store_session_find(struct kb_store *s, const char *secret_hash, int64_t n
                   &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, secret_hash);
+    kb_sq_bind_str(st, 1, secret_hash);
     sqlite3_bind_int64(st, 2, now);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -347,7 +310,7 @@ int kb_store_session_find(struct kb_store *s, const char *secret_hash, int64_t n
     } else if (rc == SQLITE_DONE) {
         rc = kb_diag_set(d, KB_ENOTFOUND, "session", "no such session");
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "reading a session", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading a session", d);
     }
     sqlite3_finalize(st);
     return rc;
@@ -361,7 +324,7 @@ int kb_store_session_touch(struct kb_store *s, int64_t id, int64_t now, struct k
         return rc;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, id);
-    return run(st, "touching a session", d);
+    return kb_sq_run(st, "touching a session", d);
 }
 
 int kb_store_session_delete(struct kb_store *s, int64_t id, int64_t user_id, struct kb_diag *d)
@@ -372,7 +335,7 @@ int kb_store_session_delete(struct kb_store *s, int64_t id, int64_t user_id, str
         return rc;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, user_id);
-    rc = run(st, "ending a session", d);
+    rc = kb_sq_run(st, "ending a session", d);
     if (!rc && changes(s) == 0)
         rc = kb_diag_set(d, KB_ENOTFOUND, "session", "no such session");
     return rc;
@@ -386,7 +349,7 @@ int kb_store_session_list(struct kb_store *s, int64_t user_id, int64_t now, stru
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, now);
-    if ((rc = run(st, "removing expired sessions", d)))
+    if ((rc = kb_sq_run(st, "removing expired sessions", d)))
         return rc;
     if ((rc = prep(s,
                    "SELECT " SESSION_COLS " FROM sessions x WHERE x.user_id = ?1 "
@@ -405,7 +368,7 @@ int kb_store_session_list(struct kb_store *s, int64_t user_id, int64_t now, stru
         read_session(st, &v[k++]);
     }
     if (rc != SQLITE_DONE) {
-        rc = fail(kb_store_sqlite_db(s), rc, "listing sessions", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "listing sessions", d);
         sqlite3_finalize(st);
         kb_sessions_free(v, k);
         return rc;
@@ -428,11 +391,11 @@ int kb_store_token_add(struct kb_store *s, int64_t user_id, const char *secret_h
                   &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, secret_hash);
+    kb_sq_bind_str(st, 1, secret_hash);
     sqlite3_bind_int64(st, 2, user_id);
-    bind_str(st, 3, role ? kb_role_name(*role) : NULL);
+    kb_sq_bind_str(st, 3, role ? kb_role_name(*role) : NULL);
     sqlite3_bind_int64(st, 4, now);
-    rc = run(st, "adding a token", d);
+    rc = kb_sq_run(st, "adding a token", d);
     if (!rc && id)
         *id = sqlite3_last_insert_rowid(kb_store_sqlite_db(s));
     return rc;
@@ -449,7 +412,7 @@ int kb_store_token_find(struct kb_store *s, const char *secret_hash, int64_t now
                   &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, secret_hash);
+    kb_sq_bind_str(st, 1, secret_hash);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         int64_t tid = sqlite3_column_int64(st, 0);
@@ -466,7 +429,7 @@ int kb_store_token_find(struct kb_store *s, const char *secret_hash, int64_t now
         if (prep(s, "UPDATE api_tokens SET last_used = ?1 WHERE id = ?2", &t2, NULL) == 0) {
             sqlite3_bind_int64(t2, 1, now);
             sqlite3_bind_int64(t2, 2, tid);
-            (void)run(t2, "", NULL); /* bookkeeping only: a locked database must not refuse */
+            (void)kb_sq_run(t2, "", NULL); /* bookkeeping only: a locked database must not refuse */
         }
         kb_user_release(user);
         *user = u;
@@ -474,7 +437,7 @@ int kb_store_token_find(struct kb_store *s, const char *secret_hash, int64_t now
         return 0;
     }
     rc = rc == SQLITE_DONE ? kb_diag_set(d, KB_ENOTFOUND, "token", "no such token")
-                           : fail(kb_store_sqlite_db(s), rc, "reading a token", d);
+                           : kb_sq_fail(kb_store_sqlite_db(s), rc, "reading a token", d);
     sqlite3_finalize(st);
     return rc;
 }
@@ -488,7 +451,7 @@ int kb_store_token_revoke(struct kb_store *s, int64_t id, int64_t now, struct kb
         return rc;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, id);
-    rc = run(st, "revoking a token", d);
+    rc = kb_sq_run(st, "revoking a token", d);
     if (!rc && changes(s) == 0)
         rc = kb_diag_set(d, KB_ENOTFOUND, "token", "no token %lld (or it is already revoked)",
                          (long long)id);
@@ -505,7 +468,7 @@ int kb_store_login_failures(struct kb_store *s, const char *key, int64_t since, 
         prep(s, "SELECT count(*), min(at) FROM login_failures WHERE key = ?1 AND at >= ?2", &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, key);
+    kb_sq_bind_str(st, 1, key);
     sqlite3_bind_int64(st, 2, since);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -513,7 +476,7 @@ int kb_store_login_failures(struct kb_store *s, const char *key, int64_t since, 
         *oldest = sqlite3_column_int64(st, 1);
         rc = 0;
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "counting failed logins", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "counting failed logins", d);
     }
     sqlite3_finalize(st);
     return rc;
@@ -528,12 +491,12 @@ int kb_store_login_failure_add(struct kb_store *s, const char *key, int64_t now,
     sqlite3_stmt *st;
     if (!(rc = prep(s, "DELETE FROM login_failures WHERE at < ?1", &st, d))) {
         sqlite3_bind_int64(st, 1, forget_before);
-        rc = run(st, "forgetting old failed logins", d);
+        rc = kb_sq_run(st, "forgetting old failed logins", d);
     }
     if (!rc && !(rc = prep(s, "INSERT INTO login_failures (key, at) VALUES (?1, ?2)", &st, d))) {
-        bind_str(st, 1, key);
+        kb_sq_bind_str(st, 1, key);
         sqlite3_bind_int64(st, 2, now);
-        rc = run(st, "recording a failed login", d);
+        rc = kb_sq_run(st, "recording a failed login", d);
     }
     return sp_end(s, rc, d);
 }
@@ -544,8 +507,8 @@ int kb_store_login_failures_clear(struct kb_store *s, const char *key, struct kb
     int rc = prep(s, "DELETE FROM login_failures WHERE key = ?1", &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, key);
-    return run(st, "clearing failed logins", d);
+    kb_sq_bind_str(st, 1, key);
+    return kb_sq_run(st, "clearing failed logins", d);
 }
 
 /* ---- article metadata, trash ------------------------------------------------------------- */
@@ -573,7 +536,7 @@ int kb_store_article_meta(struct kb_store *s, int64_t id, struct kb_article_meta
     } else if (rc == SQLITE_DONE) {
         rc = kb_diag_set(d, KB_ENOTFOUND, "id", "no article %lld", (long long)id);
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "reading an article", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading an article", d);
     }
     sqlite3_finalize(st);
     return rc;
@@ -591,7 +554,7 @@ int kb_store_article_set_author(struct kb_store *s, int64_t id, int64_t author_i
     else
         sqlite3_bind_null(st, 1);
     sqlite3_bind_int64(st, 2, id);
-    rc = run(st, "setting the author", d);
+    rc = kb_sq_run(st, "setting the author", d);
     if (!rc && changes(s) == 0)
         rc = kb_diag_set(d, KB_ENOTFOUND, "id", "no article %lld", (long long)id);
     return rc;
@@ -610,7 +573,7 @@ static int trash_flip(struct kb_store *s, int64_t id, const char *sql, int64_t n
     sqlite3_bind_int64(st, 1, id);
     if (now)
         sqlite3_bind_int64(st, 2, now);
-    rc = run(st, what, d);
+    rc = kb_sq_run(st, what, d);
     if (!rc && changes(s) == 0)
         rc = kb_diag_set(d, KB_ECONFLICT, "id", now ? "already in the trash" : "not in the trash");
     return rc;
@@ -681,10 +644,10 @@ int kb_store_article_ids(struct kb_store *s, const struct kb_admin_query *q, int
         if (rc)
             break;
         sqlite3_bind_int(st, 1, q->trashed ? 1 : 0);
-        bind_str(st, 2, q->status);
-        bind_str(st, 3, q->section_slug);
+        kb_sq_bind_str(st, 2, q->status);
+        kb_sq_bind_str(st, 3, q->section_slug);
         sqlite3_bind_int64(st, 4, q->author_id);
-        bind_str(st, 5, like);
+        kb_sq_bind_str(st, 5, like);
         sqlite3_bind_int64(st, 6, q->viewer_id);
         sqlite3_bind_int(st, 9, q->duplicates ? 1 : 0);
         if (pass == 1) {
@@ -701,7 +664,7 @@ int kb_store_article_ids(struct kb_store *s, const struct kb_admin_query *q, int
             }
         }
         if (r != SQLITE_DONE)
-            rc = fail(kb_store_sqlite_db(s), r, "listing articles", d);
+            rc = kb_sq_fail(kb_store_sqlite_db(s), r, "listing articles", d);
         sqlite3_finalize(st);
     }
     free(like);
@@ -734,7 +697,7 @@ int kb_store_schedule_next(struct kb_store *s, int64_t now, int64_t *when, struc
     } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         rc = KB_ENOTFOUND;
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "reading the schedule", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading the schedule", d);
     }
     sqlite3_finalize(st);
     return rc;
@@ -760,7 +723,7 @@ int kb_store_schedule_due(struct kb_store *s, int64_t now, int64_t **ids, size_t
         }
         v[k++] = sqlite3_column_int64(st, 0);
     }
-    rc = rc == SQLITE_DONE ? 0 : fail(kb_store_sqlite_db(s), rc, "reading the schedule", d);
+    rc = rc == SQLITE_DONE ? 0 : kb_sq_fail(kb_store_sqlite_db(s), rc, "reading the schedule", d);
     sqlite3_finalize(st);
     if (rc) {
         free(v);
@@ -780,7 +743,7 @@ int kb_store_section_delete(struct kb_store *s, const char *slug, struct kb_diag
                   &st, d);
     if (rc)
         return rc;
-    bind_str(st, 1, slug);
+    kb_sq_bind_str(st, 1, slug);
     rc = sqlite3_step(st);
     int64_t id = 0, used = 0;
     if (rc == SQLITE_ROW) {
@@ -790,7 +753,7 @@ int kb_store_section_delete(struct kb_store *s, const char *slug, struct kb_diag
     } else if (rc == SQLITE_DONE) {
         rc = kb_diag_set(d, KB_ENOTFOUND, "slug", "no section \"%s\"", slug);
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "reading a section", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading a section", d);
     }
     sqlite3_finalize(st);
     if (rc)
@@ -801,7 +764,7 @@ int kb_store_section_delete(struct kb_store *s, const char *slug, struct kb_diag
     if ((rc = prep(s, "DELETE FROM sections WHERE id = ?1", &st, d)))
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    return run(st, "deleting a section", d);
+    return kb_sq_run(st, "deleting a section", d);
 }
 
 /* ---- revisions --------------------------------------------------------------------------- */
@@ -843,8 +806,8 @@ int kb_store_revision_add(struct kb_store *s, int64_t article_id, int64_t versio
     else
         sqlite3_bind_null(st, 3);
     sqlite3_bind_int64(st, 4, now);
-    bind_str(st, 5, kb_buf_cstr(&csv));
-    bind_str(st, 6, json);
+    kb_sq_bind_str(st, 5, kb_buf_cstr(&csv));
+    kb_sq_bind_str(st, 6, json);
     kb_buf_release(&csv);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -852,7 +815,7 @@ int kb_store_revision_add(struct kb_store *s, int64_t article_id, int64_t versio
             *number = sqlite3_column_int64(st, 0);
         rc = 0;
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "keeping a revision", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "keeping a revision", d);
     }
     sqlite3_finalize(st);
     return rc;
@@ -869,7 +832,7 @@ static void read_rev(sqlite3_stmt *st, struct kb_revision *r, bool json)
     col_copy(st, 4, r->user_name, sizeof(r->user_name));
     r->created = sqlite3_column_int64(st, 5);
     r->changed = kb_fields_parse((const char *)sqlite3_column_text(st, 6));
-    r->json = json ? col_dup(st, 7) : NULL;
+    r->json = json ? kb_sq_col_dup(st, 7) : NULL;
 }
 
 int kb_store_revision_list(struct kb_store *s, int64_t article_id, struct kb_revision **out,
@@ -894,7 +857,7 @@ int kb_store_revision_list(struct kb_store *s, int64_t article_id, struct kb_rev
         read_rev(st, &v[k++], false);
     }
     if (rc != SQLITE_DONE) {
-        rc = fail(kb_store_sqlite_db(s), rc, "listing revisions", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "listing revisions", d);
         sqlite3_finalize(st);
         kb_revisions_free(v, k);
         return rc;
@@ -930,7 +893,7 @@ int kb_store_revision_get(struct kb_store *s, int64_t article_id, int64_t number
     } else if (rc == SQLITE_DONE) {
         rc = kb_diag_set(d, KB_ENOTFOUND, "revision", "no such revision");
     } else {
-        rc = fail(kb_store_sqlite_db(s), rc, "reading a revision", d);
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading a revision", d);
     }
     sqlite3_finalize(st);
     return rc;

@@ -87,6 +87,20 @@ char *kb_store_slug_from(const char *headline);
  * '-'. */
 void kb_store_slug_cut(char *s, size_t max);
 
+/* ---- statement helpers of the SQLite side files (sqlite_util.c) ---- */
+struct sqlite3_stmt;
+/* The SQLite error rc as KB_EEXISTS (constraint), KB_EIO or KB_EDB, "<what>: <message>". */
+int kb_sq_fail(struct sqlite3 *db, int rc, const char *what, struct kb_diag *d);
+/* Prepare on s's connection; KB_EINTERNAL "<needs> need the SQLite store" on another one. */
+int kb_sq_prep(struct kb_store *s, const char *sql, struct sqlite3_stmt **st, const char *needs,
+               struct kb_diag *d);
+/* Step a statement (rows are not read) and finalize it. */
+int kb_sq_run(struct sqlite3_stmt *st, const char *what, struct kb_diag *d);
+/* Bind v, or NULL when v is NULL. */
+void kb_sq_bind_str(struct sqlite3_stmt *st, int i, const char *v);
+/* The column as a malloc'd string, NULL for NULL. */
+char *kb_sq_col_dup(struct sqlite3_stmt *st, int i);
+
 /* Settings limits. */
 #define KB_STORE_MAX_KEY 200
 #define KB_STORE_MAX_VALUE ((size_t)64 << 10)
