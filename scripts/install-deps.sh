@@ -12,9 +12,9 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential pkg-config cmake libmicrohttpd-dev libsqlite3-dev libjansson-dev
       libicu-dev zlib1g-dev liblzma-dev libstemmer-dev libsodium-dev libgumbo-dev libxml2-dev
-      libvips-dev imagemagick)
+      libvips-dev imagemagick libpq-dev)
 case $what in
-  check) pkgs+=(libcmocka-dev clang libclang-rt-14-dev chromium sqlite3 python3-feedparser libxml2-utils python3-jsonschema time) ;;
+  check) pkgs+=(libcmocka-dev clang libclang-rt-14-dev chromium sqlite3 python3-feedparser libxml2-utils python3-jsonschema time postgresql) ;;
   bench) pkgs+=(nginx-light wrk time) ;;
 esac
 # Node.js 20+ with npm for the end-to-end and browser suites (any install that provides
