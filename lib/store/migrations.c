@@ -272,6 +272,29 @@ const char *const kb_store_sqlite_migrations[] = {
     "  WHERE status = 'published' AND image_src <> '';\n"
     "CREATE INDEX articles_lead_section ON articles (section_id, published DESC, id DESC)\n"
     "  WHERE status = 'published' AND image_src <> '';\n",
+
+    /* 11: the articles a write touched, in commit order, so the server's in-memory search
+     * index (lib/search/memindex.c) applies only what changed since its own snapshot
+     * instead of re-reading every article.  Only the last 100,000 changes are kept: an
+     * index older than that is rebuilt whole. */
+    "CREATE TABLE search_changes (\n"
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  article_id INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TRIGGER search_changes_insert AFTER INSERT ON articles BEGIN\n"
+    "  INSERT INTO search_changes (article_id) VALUES (new.id);\n"
+    "END;\n"
+    "CREATE TRIGGER search_changes_update AFTER UPDATE OF id, headline, lede, body_html, status,\n"
+    "  published, section_id ON articles BEGIN\n"
+    "  INSERT INTO search_changes (article_id) VALUES (old.id);\n"
+    "  INSERT INTO search_changes (article_id) SELECT new.id WHERE new.id <> old.id;\n"
+    "END;\n"
+    "CREATE TRIGGER search_changes_delete AFTER DELETE ON articles BEGIN\n"
+    "  INSERT INTO search_changes (article_id) VALUES (old.id);\n"
+    "END;\n"
+    "CREATE TRIGGER search_changes_trim AFTER INSERT ON search_changes BEGIN\n"
+    "  DELETE FROM search_changes WHERE seq <= new.seq - 100000;\n"
+    "END;\n",
 };
 
 const int kb_store_sqlite_nmigrations =
