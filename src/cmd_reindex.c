@@ -15,7 +15,8 @@ static void usage(FILE *f)
 {
     fputs("usage: khabar [--db PATH] reindex\n\n"
           "Rebuild the search index, the related lists and the near-duplicate marks of every\n"
-          "article (all or nothing).\n",
+          "article (all or nothing).  Run it after an `import jsonl|wxr --no-related`: that\n"
+          "import leaves the related lists and near-duplicate marks stale until then.\n",
           f);
 }
 

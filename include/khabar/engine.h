@@ -57,8 +57,9 @@ struct kb_import_opts {
      * media_store (the directory `serve` answers /media/ from); NULL: not copied. */
     enum kb_import_authors authors;
     const char *media_store;
-    /* WXR only: leave related lists and duplicate marks for `khabar reindex` instead of
-     * refreshing them after the commit (their rebuild holds the whole corpus in memory). */
+    /* WXR and JSONL: leave related lists and duplicate marks for `khabar reindex` instead
+     * of refreshing them after the commit (their rebuild holds the whole corpus in memory
+     * and is a third of a large import's time). */
     bool no_related;
     /* ninjs only: the section of items no subject places (NULL: "وكالات"), and the clock
      * embargoes are compared with (0: time(NULL)). */

@@ -476,7 +476,7 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
         opts->progress(opts->progress_ctx, (size_t)kb_jsonl_bytes_in(rd),
                        (size_t)kb_jsonl_size(rd));
     kb_jsonl_close(rd);
-    if (!r.dry_run && rep.created + rep.updated > 0) {
+    if (!r.dry_run && !opts->no_related && rep.created + rep.updated > 0) {
         /* Related lists and duplicate marks of what was written (related.h); a failure
          * leaves them stale for the next refresh, the import stands. */
         struct kb_diag rdg;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "khabar/engine.h"
+#include "khabar/related.h"
 #include "khabar/search.h"
 #include "khabar/store.h"
 
@@ -451,6 +452,44 @@ static void test_index_follows_batched_imports(void **state)
     assert_int_equal(hits(f, "zqxdryword"), 0);
 }
 
+static size_t stale(struct fixture *f)
+{
+    int64_t *ids = NULL;
+    size_t n = 0;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_store_related_stale(f->s, &ids, &n, &d), 0);
+    free(ids);
+    return n;
+}
+
+/* --no-related: the articles are written and searchable, their related data is left stale
+ * (for `khabar reindex`); without it the import brings every article's data up to date. */
+static void test_no_related_leaves_lists_stale(void **state)
+{
+    struct fixture *f = *state;
+    char buf[16384] = "";
+    for (int i = 1; i <= 6; i++)
+        add_record(buf, sizeof(buf), i, "sport", "فقرة عن مباراة كرة القدم في الملعب.");
+    write_file(f->file, buf, strlen(buf));
+    struct kb_import_opts opts = {.no_related = true};
+    struct kb_import_report rep;
+    struct kb_diag d;
+    assert_int_equal(run(f, f->file, &opts, &rep, &d), 0);
+    assert_int_equal(rep.created, 6);
+    assert_int_equal(rep.related_seconds, 0);
+    assert_int_equal(stale(f), 6);
+    assert_int_equal(hits(f, "مباراة"), 6);
+
+    buf[0] = '\0';
+    for (int i = 7; i <= 8; i++)
+        add_record(buf, sizeof(buf), i, "sport", "فقرة عن مباراة كرة القدم في الملعب.");
+    write_file(f->file, buf, strlen(buf));
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), 0);
+    assert_int_equal(rep.created, 2);
+    assert_int_equal(stale(f), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +501,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_xz_dry_run_and_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_product_records_and_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_follows_batched_imports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_related_leaves_lists_stale, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
