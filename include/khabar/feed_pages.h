@@ -43,6 +43,13 @@ KB_MUST_CHECK int kb_pages_feed(struct kb_store *s, const struct kb_site *site,
                                 const char *media_dir, int64_t now, struct kb_page *out,
                                 struct kb_diag *d);
 
+/* The feed in `fmt` of the tag page /tag/<tag>/: the latest feed.items live articles
+ * carrying exactly `tag` (404, like the tag page, when none does or the tag is empty or
+ * longer than KB_MAX_TAG). */
+KB_MUST_CHECK int kb_pages_tag_feed(struct kb_store *s, const struct kb_site *site,
+                                    enum kb_feed_format fmt, const char *tag, const char *media_dir,
+                                    int64_t now, struct kb_page *out, struct kb_diag *d);
+
 /* /sitemap.xml: the index of /sitemap-1.xml .. /sitemap-N.xml, each holding at most
  * `per_file` URLs (0: KB_SITEMAP_MAX_URLS) — the home page, the sections, then every live
  * article newest first. */

@@ -68,7 +68,8 @@ struct kb_feed_media {
 
 struct kb_feed {
     const struct kb_site *site;       /* base_url absolute (see above) */
-    const struct kb_section *section; /* NULL: the site-wide feed */
+    const struct kb_section *section; /* NULL: the site-wide feed (or a tag's) */
+    const char *tag;                  /* non-NULL: the feed of /tag/<tag>/ (section NULL) */
     const struct kb_article *items;   /* newest first, with body_html when full_content */
     size_t n;
     const struct kb_feed_media *media; /* n entries parallel to items, or NULL */
@@ -78,6 +79,9 @@ struct kb_feed {
 
 /* The feed's self path: "/feed.xml", "/politics/atom.xml", ... (percent-encoded). */
 void kb_feed_path(struct kb_buf *out, enum kb_feed_format fmt, const char *section_slug);
+/* A tag feed's self path: "/tag/<tag>/feed.xml", "/tag/<tag>/atom.xml",
+ * "/tag/<tag>/feed.json" (the tag percent-encoded). */
+void kb_feed_tag_path(struct kb_buf *out, enum kb_feed_format fmt, const char *tag);
 
 /* RSS 2.0 with content:encoded (full content), dc:creator (byline), atom:link rel=self,
  * enclosures (RSS needs a length: 0 when the file's size is unknown). */

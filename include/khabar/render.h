@@ -122,11 +122,14 @@ struct kb_render_meta {
                                          its JSON-LD BreadcrumbList joins the head */
     size_t ncrumbs;
     const char *prev_path, *next_path; /* <link rel=prev/next>, site paths; may be NULL */
+    const char *feed_tag; /* a tag page: <link rel="alternate"> to the tag's three feeds
+                             (/tag/<tag>/feed.xml, ...); NULL otherwise */
 };
 
 /* Append everything from <!doctype html> to the opening <main id="main"> inclusive: head
  * (charset, viewport, title, description, canonical = base_url + canonical_path, the
- * stylesheet, feed links — the site's and, with current_section, the section's —,
+ * stylesheet, feed links — the site's and, with current_section or feed_tag, the
+ * section's or the tag's —,
  * OpenGraph, and for m->article the structured data), the skip link and the site header
  * (name, section nav, search form).  JSON-LD is written by the JSON writer with every "</"
  * as "<\/" and every other "<" as "\u003c", so no text can end the <script> element. */

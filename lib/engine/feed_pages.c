@@ -1,6 +1,7 @@
 /*
  * feed_pages.c — the use-cases behind /feed.xml, /atom.xml, /feed.json (site-wide and per
- * section), /sitemap.xml and its parts, /news-sitemap.xml and /robots.txt.
+ * section, and /tag/<tag>/feed.xml, ...), /sitemap.xml and its parts, /news-sitemap.xml and
+ * /robots.txt.
  *
  * Invariants: only live articles are listed (the store's live_only); every response is
  * complete or the call failed (a body past its cap is an error, never a cut feed); `out`
@@ -94,24 +95,18 @@ static int64_t media_length(const char *media_dir, const char *src)
     return len;
 }
 
-int kb_pages_feed(struct kb_store *s, const struct kb_site *site, enum kb_feed_format fmt,
-                  const char *section_slug, const char *media_dir, int64_t now, struct kb_page *out,
-                  struct kb_diag *d)
+/* The feed of the site, a section (sec) or a tag: 404 for a tag no live article carries. */
+static int feed(struct kb_store *s, const struct kb_site *site, enum kb_feed_format fmt,
+                const struct kb_section *sec, const char *tag, const char *media_dir, int64_t now,
+                struct kb_page *out, struct kb_diag *d)
 {
-    const struct kb_section *sec = NULL;
-    if (section_slug) {
-        sec = kb_site_section(site, section_slug);
-        if (!sec) {
-            kb_pages_not_found(site, NULL, out);
-            return 0;
-        }
-    }
     struct kb_feed_conf conf;
     int rc = kb_feed_conf_load(s, &conf, d);
     if (rc)
         return rc;
     struct kb_article_query q = {
         .section_slug = sec ? sec->slug : NULL,
+        .tag = tag,
         .live_only = true,
         .now = now,
         .limit = (size_t)conf.items,
@@ -122,6 +117,10 @@ int kb_pages_feed(struct kb_store *s, const struct kb_site *site, enum kb_feed_f
     rc = kb_store_article_list(s, &q, &items, &n, NULL, d);
     if (rc)
         return rc;
+    if (tag && n == 0) { /* as the tag page: no live article carries it */
+        kb_pages_not_found(site, NULL, out);
+        return 0;
+    }
     struct kb_feed_media *media = n ? kb_calloc(n, sizeof(*media)) : NULL;
     for (size_t i = 0; i < n; i++) {
         media[i].type = kb_feed_image_type(items[i].image.src);
@@ -130,6 +129,7 @@ int kb_pages_feed(struct kb_store *s, const struct kb_site *site, enum kb_feed_f
     struct kb_feed f = {
         .site = site,
         .section = sec,
+        .tag = tag,
         .items = items,
         .n = n,
         .media = media,
@@ -156,6 +156,32 @@ int kb_pages_feed(struct kb_store *s, const struct kb_site *site, enum kb_feed_f
     free(media);
     kb_articles_free(items, n);
     return finish(out, 200, type, &b, lm, d);
+}
+
+int kb_pages_feed(struct kb_store *s, const struct kb_site *site, enum kb_feed_format fmt,
+                  const char *section_slug, const char *media_dir, int64_t now, struct kb_page *out,
+                  struct kb_diag *d)
+{
+    const struct kb_section *sec = NULL;
+    if (section_slug) {
+        sec = kb_site_section(site, section_slug);
+        if (!sec) {
+            kb_pages_not_found(site, NULL, out);
+            return 0;
+        }
+    }
+    return feed(s, site, fmt, sec, NULL, media_dir, now, out, d);
+}
+
+int kb_pages_tag_feed(struct kb_store *s, const struct kb_site *site, enum kb_feed_format fmt,
+                      const char *tag, const char *media_dir, int64_t now, struct kb_page *out,
+                      struct kb_diag *d)
+{
+    if (!tag || !*tag || strlen(tag) > KB_MAX_TAG) {
+        kb_pages_not_found(site, NULL, out);
+        return 0;
+    }
+    return feed(s, site, fmt, NULL, tag, media_dir, now, out, d);
 }
 
 /* ---- sitemaps ---------------------------------------------------------------------- */

@@ -147,6 +147,13 @@ void kb_feed_path(struct kb_buf *out, enum kb_feed_format fmt, const char *secti
     kb_buf_adds(out, names[fmt]);
 }
 
+void kb_feed_tag_path(struct kb_buf *out, enum kb_feed_format fmt, const char *tag)
+{
+    static const char *const names[] = {"feed.xml", "atom.xml", "feed.json"};
+    kb_render_tag_path(out, tag);
+    kb_buf_adds(out, names[fmt]);
+}
+
 /* Append an absolute URL for `ref`: a site path gets base_url, "//host/x" gets "https:",
  * an http(s) URL stays. */
 static void abs_url(struct kb_buf *out, const struct kb_site *site, const char *ref)
@@ -158,17 +165,24 @@ static void abs_url(struct kb_buf *out, const struct kb_site *site, const char *
     kb_buf_adds(out, ref);
 }
 
-/* The absolute URL of the feed's HTML page (home or section page). */
+/* The absolute URL of the feed's HTML page (home, section or tag page). */
 static void page_url(struct kb_buf *out, const struct kb_feed *f)
 {
     kb_buf_adds(out, f->site->base_url ? f->site->base_url : "");
-    kb_render_section_path(out, f->section ? f->section->slug : NULL);
+    if (f->tag) {
+        kb_render_tag_path(out, f->tag);
+    } else {
+        kb_render_section_path(out, f->section ? f->section->slug : NULL);
+    }
 }
 
 static void self_url(struct kb_buf *out, const struct kb_feed *f, enum kb_feed_format fmt)
 {
     kb_buf_adds(out, f->site->base_url ? f->site->base_url : "");
-    kb_feed_path(out, fmt, f->section ? f->section->slug : NULL);
+    if (f->tag)
+        kb_feed_tag_path(out, fmt, f->tag);
+    else
+        kb_feed_path(out, fmt, f->section ? f->section->slug : NULL);
 }
 
 static void item_url(struct kb_buf *out, const struct kb_site *site, const struct kb_article *a)
@@ -243,6 +257,9 @@ static void feed_title(struct kb_buf *out, const struct kb_feed *f, bool xml)
     if (f->section) {
         kb_buf_adds(&t, " — ");
         kb_buf_adds(&t, has(f->section->name) ? f->section->name : f->section->slug);
+    } else if (has(f->tag)) {
+        kb_buf_adds(&t, " — ");
+        kb_buf_adds(&t, f->tag);
     }
     if (xml)
         kb_xml_add_text(out, kb_buf_cstr(&t), t.n);

@@ -205,6 +205,7 @@ void kb_render_list_page(struct kb_buf *out, const struct kb_site *site,
         .ncrumbs = home || !paths_ok ? 0 : 2,
         .prev_path = paths_ok && prev.n ? kb_buf_cstr(&prev) : NULL,
         .next_path = paths_ok && next.n ? kb_buf_cstr(&next) : NULL,
+        .feed_tag = l->kind == KB_LIST_TAG ? l->name : NULL,
     };
     kb_render_page_begin(out, site, &m);
     kb_render_crumbs(out, site, m.crumbs, m.ncrumbs);

@@ -255,8 +255,10 @@ void kb_render_abs_html(struct kb_buf *out, const struct kb_site *site, const ch
     kb_buf_adds_html(out, ref);
 }
 
-/* <link rel="alternate"> to the three feeds of the site (section NULL) or a section. */
-static void feed_links(struct kb_buf *out, const struct kb_site *site, const struct kb_section *sec)
+/* <link rel="alternate"> to the three feeds of the site (section and tag NULL), a section
+ * or a tag (feeds.h kb_feed_tag_path). */
+static void feed_links(struct kb_buf *out, const struct kb_site *site, const struct kb_section *sec,
+                       const char *tag)
 {
     static const struct {
         const char *type, *file;
@@ -265,13 +267,16 @@ static void feed_links(struct kb_buf *out, const struct kb_site *site, const str
                  {"application/feed+json", "feed.json"}};
     for (size_t i = 0; i < sizeof(feeds) / sizeof(feeds[0]); i++) {
         kb_buf_addf(out, "<link rel=\"alternate\" type=\"%s\" href=\"", feeds[i].type);
-        kb_render_section_path(out, sec ? sec->slug : NULL);
+        if (tag)
+            kb_render_tag_path(out, tag); /* percent-encoded: nothing to escape */
+        else
+            kb_render_section_path(out, sec ? sec->slug : NULL);
         kb_buf_adds(out, feeds[i].file);
         kb_buf_adds(out, "\" title=\"");
         kb_buf_adds_html(out, site->name);
-        if (sec) {
+        if (sec || tag) {
             kb_buf_adds(out, " — ");
-            kb_buf_adds_html(out, sec->name && *sec->name ? sec->name : sec->slug);
+            kb_buf_adds_html(out, tag ? tag : sec->name && *sec->name ? sec->name : sec->slug);
         }
         kb_buf_adds(out, "\">\n");
     }
@@ -412,10 +417,12 @@ void kb_render_page_begin(struct kb_buf *out, const struct kb_site *site,
         kb_buf_adds(out, "<meta name=\"robots\" content=\"noindex\">\n");
     kb_buf_adds(out, "<meta name=\"color-scheme\" content=\"light dark\">\n"
                      "<link rel=\"stylesheet\" href=\"/static/site.css\">\n");
-    feed_links(out, site, NULL);
+    feed_links(out, site, NULL, NULL);
     const struct kb_section *cur = nav_section(site, m->current_section);
     if (cur)
-        feed_links(out, site, cur);
+        feed_links(out, site, cur, NULL);
+    if (m->feed_tag && *m->feed_tag)
+        feed_links(out, site, NULL, m->feed_tag);
     if (m->og_type) {
         kb_buf_adds(out, "<meta property=\"og:type\" content=\"");
         kb_buf_adds_html(out, m->og_type);

@@ -549,14 +549,16 @@ enum route {
     R_REDIRECT, /* any other path: an imported article's old address, else 404 */
     R_TAG,      /* /tag/<tag>/?page= */
     R_AUTHOR,   /* /author/<slug>/?page= */
+    R_TAG_FEED, /* /tag/<tag>/feed.xml, ... (x->feed) */
 };
 /* Routes whose bodies hold absolute URLs: keyed and rendered with the request's origin
  * when site.base_url is unset. */
 static bool absolute_route(enum route r)
 {
-    return r == R_ARTICLE || r == R_FEED || r == R_SECTION_FEED || r == R_SITEMAP_INDEX ||
-           r == R_SITEMAP || r == R_NEWS_SITEMAP || r == R_ROBOTS || r == R_HOME ||
-           r == R_SECTION || r == R_TAG || r == R_AUTHOR; /* lists: JSON-LD breadcrumbs */
+    return r == R_ARTICLE || r == R_FEED || r == R_SECTION_FEED || r == R_TAG_FEED ||
+           r == R_SITEMAP_INDEX || r == R_SITEMAP || r == R_NEWS_SITEMAP || r == R_ROBOTS ||
+           r == R_HOME || r == R_SECTION || r == R_TAG ||
+           r == R_AUTHOR; /* lists: JSON-LD breadcrumbs */
 }
 
 /* When `uri` is the old address of a live imported article (store.h, redirects): make *p
@@ -656,6 +658,10 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     case R_SECTION_FEED:
         kb_buf_addf(&key, "feed|%d|", (int)x->feed);
         key_add(&key, r == R_FEED ? NULL : t->segs[0]);
+        break;
+    case R_TAG_FEED:
+        kb_buf_addf(&key, "tagfeed|%d|", (int)x->feed);
+        key_add(&key, t->segs[1]);
         break;
     case R_SITEMAP_INDEX:
     case R_SITEMAP:
@@ -771,6 +777,9 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
     case R_SECTION_FEED:
         rc = kb_pages_feed(w->store, site, x->feed, r == R_FEED ? NULL : t->segs[0],
                            x->srv->media_dir, now, &p, &d);
+        break;
+    case R_TAG_FEED:
+        rc = kb_pages_tag_feed(w->store, site, x->feed, t->segs[1], x->srv->media_dir, now, &p, &d);
         break;
     case R_SITEMAP_INDEX:
         rc = kb_pages_sitemap_index(w->store, site, 0, now, &p, &d);
@@ -958,6 +967,15 @@ static enum MHD_Result route(struct ctx *x)
     }
     if (n == 2 && t->trailing && strcmp(s[0], "tag") == 0)
         return serve_dynamic(x, R_TAG);
+    if (n == 3 && !t->trailing && strcmp(s[0], "tag") == 0) { /* the tag's feeds */
+        static const char *const feeds[] = {"feed.xml", "atom.xml", "feed.json"};
+        for (int i = 0; i < 3; i++) {
+            if (strcmp(s[2], feeds[i]) == 0) {
+                x->feed = (enum kb_feed_format)i;
+                return serve_dynamic(x, R_TAG_FEED);
+            }
+        }
+    }
     if (n == 2 && t->trailing && strcmp(s[0], "author") == 0)
         return serve_dynamic(x, R_AUTHOR);
     if (n == 1)

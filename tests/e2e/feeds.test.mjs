@@ -50,8 +50,8 @@ function records() {
   return [
     rec(FRESH, { byline: 'سارة أحمد', image: { src: '/media/bridge.jpg', alt: 'الجسر' }, tags: ['جسور'] }),
     rec(FRESH2, { image: { src: 'https://cdn.example/wheat.png', alt: 'قمح' } }),
-    rec(OLD),
-    rec(DRAFT, { status: 'draft' }),
+    rec(OLD, { tags: ['جسور', 'كتب'] }),
+    rec(DRAFT, { status: 'draft', tags: ['جسور', 'مسودات'] }),
   ].join('\n') + '\n';
 }
 
@@ -219,6 +219,45 @@ describe('feeds, sitemaps and structured data', () => {
     assert.deepEqual(jsonFeedProblems(j), []);
     assert.deepEqual(j.items.map((i) => i.title), [FRESH.headline, OLD.headline]);
     assert.equal((await request(`${base}/no-such-section/feed.xml`)).status, 404);
+  });
+
+  test('tag feeds list the live articles carrying the tag, and the tag page links them', async () => {
+    const tag = encodeURIComponent('جسور');
+    for (const p of [`/tag/${tag}/feed.xml`, `/tag/${tag}/atom.xml`]) {
+      const r = await request(base + p);
+      assert.equal(r.status, 200, p);
+      const f = feedparse(r.body, r.headers['content-type']);
+      assert.equal(f.bozo, false, `${p}: ${f.error}`);
+      assert.equal(f.title, 'خبر — جسور');
+      assert.equal(f.link, `${base}/tag/${tag}/`);
+      assert.deepEqual(f.entries.map((e) => e.title), [FRESH.headline, OLD.headline], 'newest first, no draft');
+      assert.equal(f.entries[0].link, articleUrl(FRESH));
+      assert.ok(r.body.toString('utf8').includes(`${base}${p}`), `${p}: its self link`);
+    }
+    const jr = await request(`${base}/tag/${tag}/feed.json`);
+    assert.equal(jr.status, 200);
+    assert.equal(jr.headers['content-type'], 'application/feed+json; charset=utf-8');
+    const j = JSON.parse(jr.body.toString('utf8'));
+    assert.deepEqual(jsonFeedProblems(j), []);
+    assert.equal(j.feed_url, `${base}/tag/${tag}/feed.json`);
+    assert.equal(j.home_page_url, `${base}/tag/${tag}/`);
+    assert.deepEqual(j.items.map((i) => i.url), [FRESH, OLD].map(articleUrl));
+    const k = JSON.parse((await request(`${base}/tag/${encodeURIComponent('كتب')}/feed.json`)).body.toString('utf8'));
+    assert.deepEqual(k.items.map((i) => i.title), [OLD.headline]);
+    // Like the tag page: a tag no live article carries (only a draft, or none) is 404.
+    assert.equal((await request(`${base}/tag/${encodeURIComponent('مسودات')}/feed.xml`)).status, 404);
+    assert.equal((await request(`${base}/tag/no-such-tag/atom.xml`)).status, 404);
+    assert.equal((await request(`${base}/tag/${tag}/other.xml`)).status, 404);
+
+    const page = (await getText(`${base}/tag/${tag}/`)).text;
+    for (const [type, file] of [['application/rss+xml', 'feed.xml'], ['application/atom+xml', 'atom.xml'], ['application/feed+json', 'feed.json']]) {
+      assert.ok(
+        page.includes(`<link rel="alternate" type="${type}" href="/tag/${tag}/${file}" title="خبر — جسور">`),
+        `the tag page links its ${file}`,
+      );
+    }
+    const section = (await getText(`${base}/politics/`)).text;
+    assert.ok(!section.includes(`/tag/${tag}/feed.xml`), 'only the tag page links the tag feed');
   });
 
   test('feeds are served gzipped and revalidate with ETag like pages', async () => {
