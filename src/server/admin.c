@@ -225,6 +225,7 @@ static const struct {
     {"image.copyright", "حقوق الصورة"},
     {"name", "الاسم"},
     {"position", "الترتيب"},
+    {"parent", "القسم الأب"},
     {"version", "رقم النسخة"},
     {"external_id", "المعرّف الخارجي"},
 };
@@ -244,6 +245,16 @@ static void arabic_message(const struct kb_diag *d, char *out, size_t cap)
                    strstr(d->msg, "missing") || strstr(d->msg, "blank");
     if (!strcmp(d->field, "published") && strstr(d->msg, "future"))
         snprintf(out, cap, "وقت النشر المجدول يجب أن يكون في المستقبل");
+    else if (!strcmp(d->field, "slug") && strstr(d->msg, "reserved"))
+        snprintf(out, cap,
+                 "هذا الرابط محجوز لصفحات الموقع نفسه (tag وauthor وsearch وapi "
+                 "وadmin وstatic وmedia)");
+    else if (!strcmp(d->field, "parent") && strstr(d->msg, "ancestor"))
+        snprintf(out, cap, "لا يوضع القسم داخل نفسه ولا داخل أحد فروعه");
+    else if (!strcmp(d->field, "parent") && strstr(d->msg, "levels"))
+        snprintf(out, cap, "شجرة الأقسام أعمق من المسموح");
+    else if (!strcmp(d->field, "parent") && strstr(d->msg, "no section"))
+        snprintf(out, cap, "القسم الأب غير موجود");
     else if (d->code == KB_ETOOBIG)
         snprintf(out, cap, "%s أطول من المسموح", name);
     else if (missing)
@@ -1080,6 +1091,8 @@ static void write_section(struct kb_json *j, const struct kb_section *s)
     kb_json_strc(j, s->name);
     kb_json_key(j, "position");
     kb_json_int(j, s->position);
+    kb_json_key(j, "parent");
+    kb_json_strc(j, s->parent);
     kb_json_end(j);
 }
 
@@ -1132,13 +1145,15 @@ static enum MHD_Result sections(struct answer *a, char **seg, size_t n)
         strcmp(sec.slug, seg[3]) != 0)
         rc = kb_diag_set(&d, KB_ENOTFOUND, "slug", "no such section");
     json_t *slug = json_object_get(o, "slug"), *name = json_object_get(o, "name"),
-           *pos = json_object_get(o, "position");
+           *pos = json_object_get(o, "position"), *parent = json_object_get(o, "parent");
     if (!rc && ((slug && !json_is_string(slug)) || (name && !json_is_string(name)) ||
-                (pos && !json_is_integer(pos))))
+                (pos && !json_is_integer(pos)) ||
+                (parent && !json_is_string(parent) && !json_is_null(parent))))
         rc = kb_diag_set(&d, KB_EINVAL,
                          slug && !json_is_string(slug)   ? "slug"
                          : name && !json_is_string(name) ? "name"
-                                                         : "position",
+                         : pos && !json_is_integer(pos)  ? "position"
+                                                         : "parent",
                          "wrong type");
     if (!rc && update && slug && strcmp(json_string_value(slug), sec.slug) != 0)
         rc = kb_diag_set(&d, KB_EINVAL, "slug", "a section's slug cannot change");
@@ -1160,8 +1175,25 @@ static enum MHD_Result sections(struct answer *a, char **seg, size_t n)
         }
         if (!rc)
             rc = kb_section_validate(&sec, &d);
+        /* The section and its place in the tree are one write: a refused parent (missing,
+         * a cycle, too deep) leaves the section as it was, or not created. */
+        bool tx = !rc && parent && (rc = kb_store_begin(a->s, &d)) == 0;
         if (!rc)
             rc = kb_store_section_put(a->s, &sec, &d);
+        if (!rc && parent) {
+            const char *p = json_is_string(parent) ? json_string_value(parent) : NULL;
+            rc = kb_store_section_set_parent(a->s, sec.slug, p, &d);
+            if (rc == KB_ENOTFOUND && !strcmp(d.field, "parent"))
+                rc = KB_EINVAL; /* a parent that does not exist is bad input, not a 404 */
+            if (!rc) {
+                free(sec.parent);
+                sec.parent = p && *p ? kb_strdup(p) : NULL;
+            }
+        }
+        if (tx && !rc)
+            rc = kb_store_commit(a->s, &d);
+        if (tx && rc)
+            kb_store_rollback(a->s);
     }
     json_decref(o);
     if (rc) {

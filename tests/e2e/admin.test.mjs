@@ -503,6 +503,56 @@ test('sessions: listed for their user, and logout ends one', async () => {
   assert.equal((await api(base, 'GET', '/api/v1/session', { session: s.ed2 })).status, 200);
 });
 
+test('sections: a parent (the section tree) set, changed, refused when it would make a cycle, and field-named errors', async () => {
+  const post = (body, who = 'ed1') => api(base, 'POST', '/api/v1/sections', { session: s[who], body });
+  const patch = (slug, body) => api(base, 'PATCH', `/api/v1/sections/${encodeURIComponent(slug)}`, { session: s.ed1, body });
+  let r = await post({ slug: 'world', name: 'العالم', position: 20 });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(r.json.parent, null);
+  r = await post({ slug: 'asia', name: 'آسيا', parent: 'world' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(r.json.parent, 'world');
+  r = await post({ slug: 'gulf', name: 'الخليج', parent: 'asia' });
+  assert.equal(r.json.parent, 'asia');
+  const listed = (await api(base, 'GET', '/api/v1/sections', { session: s.co1 })).json.sections;
+  assert.equal(listed.find((x) => x.slug === 'gulf').parent, 'asia');
+  assert.equal(listed.find((x) => x.slug === 'politics').parent, null);
+  // A cycle: world under its own grandchild.  Refused by field, nothing changed.
+  r = await patch('world', { parent: 'gulf', name: 'عالم آخر' });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'parent');
+  assert.match(r.json.error.message, /فروعه/);
+  let world = (await api(base, 'GET', '/api/v1/sections', { session: s.ed1 })).json.sections.find((x) => x.slug === 'world');
+  assert.deepEqual([world.name, world.parent], ['العالم', null], 'the refused PATCH changed nothing');
+  // A parent that does not exist: 422 on "parent", and the new section is not created.
+  r = await post({ slug: 'africa', name: 'أفريقيا', parent: 'nowhere' });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'parent');
+  assert.ok(!(await api(base, 'GET', '/api/v1/sections', { session: s.ed1 })).json.sections.some((x) => x.slug === 'africa'));
+  // Move and back to the top; rename and reorder keep the parent.
+  r = await patch('gulf', { parent: 'world' });
+  assert.equal(r.json.parent, 'world');
+  r = await patch('gulf', { name: 'دول الخليج', position: 5 });
+  assert.deepEqual([r.json.name, r.json.position, r.json.parent], ['دول الخليج', 5, 'world']);
+  r = await patch('gulf', { parent: null });
+  assert.equal(r.json.parent, null);
+  r = await patch('asia', { parent: 7 });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'parent');
+  // Reserved slugs say why, on "slug".
+  for (const slug of ['tag', 'author', 'search', 'media']) {
+    r = await post({ slug, name: 'محجوز' });
+    assert.equal(r.status, 422, slug);
+    assert.equal(r.json.error.field, 'slug');
+    assert.match(r.json.error.message, /محجوز/);
+  }
+  r = await post({ slug: 'world', name: 'مكرر' });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.error.field, 'slug');
+  world = (await api(base, 'GET', '/api/v1/sections', { session: s.ed1 })).json.sections.find((x) => x.slug === 'world');
+  assert.equal(world.name, 'العالم');
+});
+
 test('ten wrong passwords: rate-limited with 429, Retry-After and a message in Arabic and English', async () => {
   const statuses = [];
   let last;
