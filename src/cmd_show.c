@@ -12,7 +12,8 @@
 static void usage(FILE *f)
 {
     fputs("usage: khabar [--db PATH] show ID|SLUG [--json]\n\n"
-          "Print one article.  With --json, the article JSON of the API (one object).\n",
+          "Print one article.  With --json, the article JSON of the API (one object), with\n"
+          "\"translations\" listing every article of its translation group, live or not.\n",
           f);
 }
 
@@ -25,6 +26,20 @@ static long long parse_id(const char *s)
     if (errno || *end || end == s || v <= 0)
         return 0;
     return v;
+}
+
+/* The other articles of a's translation group, whatever their status (the newsroom's view;
+ * the API lists only live ones), as "translations" in the JSON — left out when there are
+ * none, as the API does.  A backend without translation groups has none. */
+static int load_translations(struct kb_store *s, struct kb_article *a, struct kb_diag *d)
+{
+    int rc = kb_store_translations_get(s, a->id, false, 0, &a->translations, &a->ntranslations, d);
+    if (rc == KB_EINVAL) {
+        kb_diag_clear(d);
+        return 0;
+    }
+    a->translations_set = rc == 0 && a->ntranslations > 0;
+    return rc;
 }
 
 int cmd_show(int argc, char **argv)
@@ -67,6 +82,8 @@ int cmd_show(int argc, char **argv)
     int rc = id ? kb_store_article_get(s, id, &a, &d) : KB_ENOTFOUND;
     if (rc == KB_ENOTFOUND)
         rc = kb_store_article_get_slug(s, key, &a, &d);
+    if (rc == 0 && json)
+        rc = load_translations(s, &a, &d);
     kb_store_close(s);
     if (rc) {
         if (rc == KB_ENOTFOUND)
