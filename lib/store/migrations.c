@@ -295,6 +295,12 @@ const char *const kb_store_sqlite_migrations[] = {
     "CREATE TRIGGER search_changes_trim AFTER INSERT ON search_changes BEGIN\n"
     "  DELETE FROM search_changes WHERE seq <= new.seq - 100000;\n"
     "END;\n",
+
+    /* 12: autosaves coalesce (docs/newsroom.md, "Revisions"): a revision made by an
+     * autosave stays open until open_until (its first save + the window) for the next
+     * autosave of the same user, which updates it instead of adding one.  NULL: closed
+     * (explicit saves, creation, status changes, restores, the scheduler, imports). */
+    "ALTER TABLE revisions ADD COLUMN open_until INTEGER;\n",
 };
 
 const int kb_store_sqlite_nmigrations =
