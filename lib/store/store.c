@@ -36,13 +36,12 @@ int kb_store_open(const char *location, enum kb_store_mode mode, struct kb_store
         return kb_diag_set(d, KB_EINVAL, "", "no database location given");
     if (mode != KB_STORE_CREATE && mode != KB_STORE_EXISTING && mode != KB_STORE_READONLY)
         return kb_diag_set(d, KB_EINVAL, "", "unknown open mode %d", (int)mode);
-    if (starts(location, "postgres://") || starts(location, "postgresql://"))
-        return kb_diag_set(d, KB_EINVAL, "", "%s: postgresql backend not built yet", location);
+    bool pg = starts(location, "postgres://") || starts(location, "postgresql://");
     const char *path = starts(location, "sqlite:") ? location + 7 : location;
     if (!*path)
         return kb_diag_set(d, KB_EINVAL, "", "no database path after 'sqlite:'");
     struct kb_store *s = NULL;
-    int rc = kb_store_sqlite_open(path, mode, &s, d);
+    int rc = pg ? kb_store_pg_open(location, mode, &s, d) : kb_store_sqlite_open(path, mode, &s, d);
     if (rc)
         return rc;
     s->mode = mode;

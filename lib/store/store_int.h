@@ -63,6 +63,14 @@ int64_t kb_store_now(const struct kb_store *s);
 int kb_store_sqlite_open(const char *path, enum kb_store_mode mode, struct kb_store **out,
                          struct kb_diag *d);
 
+/* Open the PostgreSQL backend at a libpq URI (postgres://… or postgresql://…); store_pg.c. */
+int kb_store_pg_open(const char *location, enum kb_store_mode mode, struct kb_store **out,
+                     struct kb_diag *d);
+
+/* The PostgreSQL migrations (pg_migrations.c): as many as SQLite's, with the same meaning. */
+extern const char *const kb_store_pg_migrations[];
+extern const int kb_store_pg_nmigrations;
+
 /* The connection of a SQLite store, NULL for another backend: for the store's other SQLite
  * files (newsroom_sqlite.c), which run their statements on it. */
 struct sqlite3 *kb_store_sqlite_db(struct kb_store *s);
