@@ -276,6 +276,10 @@ const char *const kb_store_pg_migrations[] = {
     "END $$;\n"
     "CREATE TRIGGER search_changes_trim AFTER INSERT ON search_changes\n"
     "  FOR EACH ROW EXECUTE FUNCTION kb_search_changes_trim();\n",
+
+    /* 12: autosaves coalesce (docs/newsroom.md, "Revisions"): an autosave's revision stays
+     * open until open_until for the same user's next autosave; NULL: closed. */
+    "ALTER TABLE revisions ADD COLUMN open_until bigint;\n",
 };
 
 const int kb_store_pg_nmigrations =
