@@ -102,6 +102,19 @@ KB_MUST_CHECK int kb_store_token_find(struct kb_store *s, const char *secret_has
 KB_MUST_CHECK int kb_store_token_revoke(struct kb_store *s, int64_t id, int64_t now,
                                         struct kb_diag *d);
 
+/* One API token as its owner may see it (never the secret nor its hash). */
+struct kb_token {
+    int64_t id, user_id;
+    bool narrowed;              /* the token carries its own role */
+    enum kb_role role;          /* when narrowed */
+    int64_t created, last_used; /* last_used 0: never */
+};
+
+/* The live (not revoked) tokens of user `user_id`, newest first, into a malloc'd array the
+ * caller frees with free(). */
+KB_MUST_CHECK int kb_store_token_list(struct kb_store *s, int64_t user_id, struct kb_token **out,
+                                      size_t *n, struct kb_diag *d);
+
 /* ---- failed logins (the rate limit's memory; survives restarts) ---- */
 
 /* Failures recorded under `key` at or after `since`: how many and the oldest. */

@@ -458,6 +458,45 @@ int kb_store_token_revoke(struct kb_store *s, int64_t id, int64_t now, struct kb
     return rc;
 }
 
+int kb_store_token_list(struct kb_store *s, int64_t user_id, struct kb_token **out, size_t *n,
+                        struct kb_diag *d)
+{
+    sqlite3_stmt *st;
+    int rc = prep(s,
+                  "SELECT id, role, created, coalesce(last_used, 0) FROM api_tokens "
+                  "WHERE user_id = ?1 AND revoked IS NULL ORDER BY id DESC",
+                  &st, d);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    struct kb_token *v = NULL;
+    size_t k = 0, cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            cap = cap ? cap * 2 : 8;
+            v = kb_realloc(v, cap * sizeof(*v));
+        }
+        struct kb_token *t = &v[k++];
+        memset(t, 0, sizeof(*t));
+        t->id = sqlite3_column_int64(st, 0);
+        t->user_id = user_id;
+        t->narrowed = sqlite3_column_type(st, 1) != SQLITE_NULL;
+        t->role = t->narrowed ? role_of(sqlite3_column_text(st, 1)) : KB_ROLE_CONTRIBUTOR;
+        t->created = sqlite3_column_int64(st, 2);
+        t->last_used = sqlite3_column_int64(st, 3);
+    }
+    if (rc != SQLITE_DONE) {
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "listing tokens", d);
+        sqlite3_finalize(st);
+        free(v);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    *out = v;
+    *n = k;
+    return 0;
+}
+
 /* ---- failed logins ----------------------------------------------------------------------- */
 
 int kb_store_login_failures(struct kb_store *s, const char *key, int64_t since, int *count,

@@ -73,7 +73,7 @@ struct srv_admin_req *srv_admin_claim(struct MHD_Connection *c, const char *meth
     } else {
         mine = under(path, "/api/v1/sections") || under(path, "/api/v1/sessions") ||
                !strcmp(path, "/api/v1/session") || under(path, "/api/v1/media") ||
-               under(path, "/api/v1/users");
+               under(path, "/api/v1/users") || under(path, "/api/v1/tokens");
         if (under(path, "/api/v1/media"))
             cap = KB_MEDIA_MAX_BYTES; /* photos: raw bytes, admin_media.c */
     }
@@ -657,6 +657,117 @@ static enum MHD_Result do_sessions(struct answer *a, char **seg, size_t n)
     kb_json_end(&j);
     kb_json_end(&j);
     kb_sessions_free(v, k);
+    return adm_send_json(a, 200, &b);
+}
+
+/* /api/v1/tokens: the signed-in user's own API tokens.  GET lists the live ones (never a
+ * secret), POST {"role"?} makes one and answers its secret this once (201), DELETE /{id}
+ * revokes one of one's own.  Only with a session: a token never mints or lists tokens. */
+static enum MHD_Result do_tokens(struct answer *a, char **seg, size_t n)
+{
+    const char *m = a->rq->method;
+    if (!a->via_session)
+        return adm_send_error(a, 403, "forbidden", NULL,
+                              "رموز الوصول تُدار من لوحة التحرير بجلسة دخول، لا برمز");
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    struct kb_buf b;
+    struct kb_json j;
+    if (n == 4 && !strcmp(m, "DELETE")) {
+        int64_t id = adm_parse_id(seg[3]);
+        struct kb_token *v = NULL;
+        size_t k = 0;
+        int rc = kb_store_token_list(a->s, a->user.id, &v, &k, &d);
+        bool mine = false;
+        for (size_t i = 0; !rc && i < k; i++)
+            mine = mine || v[i].id == id;
+        free(v);
+        if (!rc && !mine)
+            return adm_send_error(a, 404, "not_found", NULL, "لا رمز بهذا الرقم لك");
+        if (!rc)
+            rc = kb_store_token_revoke(a->s, id, a->now, &d);
+        if (rc)
+            return adm_send_diag(a, rc, &d);
+        kb_buf_init(&b, 64);
+        kb_buf_adds(&b, "{\"ok\":true}");
+        return adm_send_json(a, 200, &b);
+    }
+    if (n == 3 && !strcmp(m, "POST")) {
+        enum MHD_Result ret;
+        json_t *o = adm_body_json(a, &ret);
+        if (!o)
+            return ret;
+        json_t *r = json_object_get(o, "role");
+        enum kb_role role = a->role;
+        bool narrowed = r && !json_is_null(r);
+        int rc = narrowed &&
+                 (!json_is_string(r) || kb_role_parse(json_string_value(r), &role, NULL) != 0);
+        const char *key;
+        json_t *val;
+        json_object_foreach(o, key, val)
+        {
+            if (strcmp(key, "role") != 0) /* unknown members are refused, not ignored */
+                rc = 1;
+        }
+        json_decref(o);
+        if (rc)
+            return adm_send_error(a, 422, "invalid", "role",
+                                  "الصلاحية غير صالحة: contributor أو author أو editor أو admin");
+        if (role > a->role)
+            return adm_send_error(a, 422, "invalid", "role", "لا يُعطى رمز صلاحية أعلى من صلاحيتك");
+        char tok[KB_SECRET_LEN], hash[KB_SHA256_HEX];
+        kb_secret_new("kbt_", tok);
+        kb_secret_hash(tok, strlen(tok), hash);
+        int64_t id = 0;
+        rc = kb_store_token_add(a->s, a->user.id, hash, narrowed ? &role : NULL, a->now, &id, &d);
+        if (rc)
+            return adm_send_diag(a, rc, &d);
+        adm_start_json(&b, &j);
+        kb_json_obj(&j);
+        kb_json_key(&j, "id");
+        kb_json_int(&j, id);
+        kb_json_key(&j, "token");
+        kb_json_strc(&j, tok);
+        kb_json_key(&j, "role");
+        kb_json_strc(&j, kb_role_name(narrowed ? role : a->user.role));
+        kb_json_key(&j, "narrowed");
+        kb_json_bool(&j, narrowed);
+        kb_json_key(&j, "created");
+        adm_iso(&j, a->now);
+        kb_json_end(&j);
+        memset(tok, 0, sizeof(tok));
+        snprintf(a->location, sizeof(a->location), "/api/v1/tokens/%lld", (long long)id);
+        return adm_send_json(a, 201, &b);
+    }
+    if (n != 3 || strcmp(m, "GET"))
+        return adm_send_error(a, 405, "method_not_allowed", NULL, "هذه الطريقة غير مسموح بها هنا");
+    struct kb_token *v = NULL;
+    size_t k = 0;
+    int rc = kb_store_token_list(a->s, a->user.id, &v, &k, &d);
+    if (rc)
+        return adm_send_diag(a, rc, &d);
+    adm_start_json(&b, &j);
+    kb_json_obj(&j);
+    kb_json_key(&j, "tokens");
+    kb_json_arr(&j);
+    for (size_t i = 0; i < k; i++) {
+        kb_json_obj(&j);
+        kb_json_key(&j, "id");
+        kb_json_int(&j, v[i].id);
+        kb_json_key(&j, "role"); /* what it acts with: the lower of its own and the user's */
+        kb_json_strc(
+            &j, kb_role_name(v[i].narrowed && v[i].role < a->user.role ? v[i].role : a->user.role));
+        kb_json_key(&j, "narrowed");
+        kb_json_bool(&j, v[i].narrowed);
+        kb_json_key(&j, "created");
+        adm_iso(&j, v[i].created);
+        kb_json_key(&j, "last_used");
+        adm_iso(&j, v[i].last_used);
+        kb_json_end(&j);
+    }
+    kb_json_end(&j);
+    kb_json_end(&j);
+    free(v);
     return adm_send_json(a, 200, &b);
 }
 
@@ -1292,6 +1403,8 @@ enum MHD_Result srv_admin_answer(struct srv_admin_req *rq, const struct srv_admi
         ret = adm_media(&a, seg, n);
     else if (!strcmp(seg[2], "users"))
         ret = adm_users(&a, seg, n);
+    else if (!strcmp(seg[2], "tokens"))
+        ret = do_tokens(&a, seg, n);
     else
         ret = adm_send_error(&a, 404, "not_found", NULL, "غير موجود");
 out:

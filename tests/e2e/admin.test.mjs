@@ -553,6 +553,47 @@ test('sections: a parent (the section tree) set, changed, refused when it would 
   assert.equal(world.name, 'العالم');
 });
 
+test('tokens API: a user makes, lists and revokes their own tokens from a session; the secret is shown once; never above their role', async () => {
+  const mk = (body, who = 'au1') => api(base, 'POST', '/api/v1/tokens', { session: s[who], body });
+  let r = await mk({});
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.match(r.json.token, /^kbt_/);
+  assert.deepEqual([r.json.role, r.json.narrowed], ['author', false]);
+  const full = r.json;
+  r = await mk({ role: 'contributor' });
+  assert.deepEqual([r.json.role, r.json.narrowed], ['contributor', true]);
+  const narrow = r.json;
+  // Above one's own role, an unknown role, an unknown member: 422 on "role", nothing made.
+  for (const body of [{ role: 'editor' }, { role: 'chief' }, { role: 3 }, { role: 'author', note: 'x' }]) {
+    r = await mk(body);
+    assert.equal(r.status, 422, JSON.stringify(body));
+    assert.equal(r.json.error.field, 'role');
+  }
+  r = await api(base, 'GET', '/api/v1/tokens', { session: s.au1 });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.tokens.map((t) => t.id), [narrow.id, full.id]);
+  assert.ok(!JSON.stringify(r.json).includes(full.token.slice(4)), 'the secret is never listed');
+  assert.equal(r.json.tokens[1].last_used, null);
+  // The token works, is then seen as used, and acts with its narrowed role.
+  assert.equal((await api(base, 'POST', '/api/v1/articles', { token: full.token, body: article() })).status, 201);
+  r = await api(base, 'GET', '/api/v1/tokens', { session: s.au1 });
+  assert.ok(r.json.tokens.find((t) => t.id === full.id).last_used);
+  // Tokens are one's own: others do not see them and cannot revoke them.
+  assert.deepEqual((await api(base, 'GET', '/api/v1/tokens', { session: s.co1 })).json.tokens, []);
+  assert.equal((await api(base, 'DELETE', `/api/v1/tokens/${full.id}`, { session: s.admin1 })).status, 404);
+  // A token cannot manage tokens.
+  assert.equal((await api(base, 'GET', '/api/v1/tokens', { token: full.token })).status, 403);
+  assert.equal((await api(base, 'POST', '/api/v1/tokens', { token: full.token, body: {} })).status, 403);
+  r = await api(base, 'DELETE', `/api/v1/tokens/${full.id}`, { session: s.au1 });
+  assert.equal(r.status, 200);
+  assert.equal((await api(base, 'POST', '/api/v1/articles', { token: full.token, body: article() })).status, 401);
+  assert.deepEqual((await api(base, 'GET', '/api/v1/tokens', { session: s.au1 })).json.tokens.map((t) => t.id), [narrow.id]);
+  assert.equal((await api(base, 'DELETE', `/api/v1/tokens/${full.id}`, { session: s.au1 })).status, 404, 'already revoked');
+  // Without a session or with a wrong CSRF token: 401 / 403.
+  assert.equal((await api(base, 'GET', '/api/v1/tokens')).status, 401);
+  assert.equal((await api(base, 'POST', '/api/v1/tokens', { session: s.au1, body: {}, csrf: 'wrong' })).status, 403);
+});
+
 test('ten wrong passwords: rate-limited with 429, Retry-After and a message in Arabic and English', async () => {
   const statuses = [];
   let last;
