@@ -1,0 +1,187 @@
+// admin-screens.test.mjs — the editors' UI screens beyond the article editor, in a real
+// browser (Debian's Chromium driven by playwright-core): sections (the tree, create,
+// rename, reorder, parent, the API's refusals under the field they name), API tokens and
+// "my sessions", the site's digits setting, and the media library.  Each test signs in
+// through the form the first time a user is needed, later contexts reuse that cookie.
+// Skips with a message when /usr/bin/chromium is missing.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { addUser, api, login, runOk, startServer, tempWorkspace } from '../e2e/helpers.mjs';
+
+const CHROMIUM = process.env.KB_CHROMIUM || '/usr/bin/chromium';
+const PW = 'كلمة-سر-طويلة-للشاشات';
+const skipReason = !fs.existsSync(CHROMIUM) ? `skipped: ${CHROMIUM} not found (apt-get install chromium)` : null;
+
+describe('the editors\' UI: sections, tokens and sessions, digits, media', { skip: skipReason ?? false, concurrency: false }, () => {
+  let browser;
+  let ws;
+  let srv;
+  let base;
+  const sessions = {};
+  const cookies = {};
+
+  before(async () => {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    ws = tempWorkspace('khabar-admin-screens-');
+    runOk(['init'], { db: ws.db });
+    for (const [name, role] of [['admin1', 'admin'], ['ed1', 'editor'], ['au1', 'author']]) addUser(ws.db, name, role, PW);
+    srv = await startServer(ws.db, { cwd: ws.dir });
+    base = srv.base;
+    sessions.ed1 = await login(base, 'ed1', PW);
+    for (const [slug, name] of [['politics', 'سياسة'], ['economy', 'اقتصاد']]) {
+      const r = await api(base, 'POST', '/api/v1/sections', { session: sessions.ed1, body: { slug, name } });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+    }
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (srv) await srv.stop();
+    if (ws) ws.cleanup();
+  });
+
+  async function signIn(name, { width = 1400 } = {}) {
+    const context = await browser.newContext({ viewport: { width, height: 1000 }, locale: 'ar', storageState: cookies[name] });
+    context.setDefaultTimeout(20_000); // generous: the suite shares two cores with builds
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${base}/admin/`);
+    if (!cookies[name]) {
+      await page.getByLabel('اسم المستخدم').fill(name);
+      await page.getByLabel('كلمة المرور').fill(PW);
+      await page.getByRole('button', { name: 'دخول' }).click();
+    }
+    await page.getByRole('heading', { name: 'المقالات' }).waitFor();
+    if (!cookies[name]) cookies[name] = { cookies: (await context.storageState()).cookies, origins: [] };
+    return { context, page, errors };
+  }
+
+  const sectionsNow = async () => (await api(base, 'GET', '/api/v1/sections', { session: sessions.ed1 })).json.sections;
+
+  test('sections: the tree, create with a parent, refusals under their field, rename, reorder by keyboard, move to the top', async () => {
+    const { context, page, errors } = await signIn('ed1');
+    try {
+      await page.getByRole('link', { name: 'الأقسام' }).click();
+      await page.getByRole('heading', { name: 'الأقسام', level: 1 }).waitFor();
+      const tree = page.getByRole('list', { name: 'شجرة الأقسام' });
+      await tree.locator('li[data-slug="economy"]').waitFor();
+
+      const form = page.locator('form.new-section');
+      const add = async (name, slug, parentLabel) => {
+        await form.getByLabel('الاسم').fill(name);
+        await form.getByLabel('الرابط المختصر').fill(slug);
+        await form.getByLabel('داخل القسم').selectOption({ label: parentLabel ?? '— في الأعلى (بلا قسم أب) —' });
+        await form.getByRole('button', { name: 'أضف القسم' }).click();
+      };
+      await add('العالم', 'world');
+      await tree.locator('li[data-slug="world"]').waitFor();
+      await add('آسيا', 'asia', 'العالم');
+      // asia is drawn inside world's list, and the API agrees.
+      await tree.locator('li[data-slug="world"] li[data-slug="asia"]').waitFor();
+      assert.equal((await sectionsNow()).find((s) => s.slug === 'asia').parent, 'world');
+
+      // A reserved slug: the server's reason under the slug field, marked invalid, focused,
+      // nothing created.
+      await add('وسوم', 'tag');
+      const slugInput = form.getByLabel('الرابط المختصر');
+      const slugError = form.locator('.field-error');
+      await slugError.waitFor();
+      assert.match(await slugError.textContent(), /محجوز/);
+      assert.equal(await slugInput.getAttribute('aria-invalid'), 'true');
+      assert.ok((await slugInput.getAttribute('aria-describedby')).includes(await slugError.getAttribute('id')));
+      assert.equal(await page.evaluate(() => document.activeElement.name), 'slug');
+      assert.ok(!(await sectionsNow()).some((s) => s.slug === 'tag'));
+      // A taken slug (409) is shown the same way; a correct retry clears the error.
+      await add('عالم ثان', 'world');
+      await page.waitForFunction(() => /مستخدمة/.test(document.querySelector('form.new-section .field-error')?.textContent || ''));
+      await add('أفريقيا', 'africa', 'العالم');
+      await tree.locator('li[data-slug="world"] li[data-slug="africa"]').waitFor();
+      assert.equal(await form.locator('.field-error').count(), 0);
+      assert.equal(await slugInput.getAttribute('aria-invalid'), null);
+
+      // Rename asia in its own row; an empty name is refused under the name field.
+      const asia = page.getByRole('form', { name: 'القسم آسيا' });
+      await asia.getByLabel('الاسم', { exact: true }).fill('');
+      await asia.getByRole('button', { name: 'احفظ' }).click();
+      await asia.locator('.field-error').waitFor();
+      assert.match(await asia.locator('.field-error').textContent(), /الاسم مطلوب/);
+      assert.equal(await asia.getByLabel('الاسم', { exact: true }).getAttribute('aria-invalid'), 'true');
+      await page.locator('li[data-slug="asia"] input[name="name"]').fill('آسيا والمحيط الهادئ');
+      await page.locator('li[data-slug="asia"] button:has-text("احفظ")').click();
+      await page.waitForFunction(() => document.querySelector('li[data-slug="asia"] .sec-name')?.textContent.includes('المحيط الهادئ'));
+      assert.equal((await sectionsNow()).find((s) => s.slug === 'asia').name, 'آسيا والمحيط الهادئ');
+
+      // Reorder with the keyboard: africa (second child of world) up above asia.
+      const up = page.locator('li[data-slug="africa"] > form button[data-focus="up"]');
+      await up.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => {
+        const kids = [...document.querySelectorAll('li[data-slug="world"] > ul > li')].map((li) => li.dataset.slug);
+        return kids.join() === 'africa,asia';
+      });
+      const after1 = await sectionsNow();
+      const pos = (slug) => after1.find((s) => s.slug === slug).position;
+      assert.ok(pos('africa') < pos('asia'), `africa ${pos('africa')} before asia ${pos('asia')}`);
+      // Focus stays in the moved row (up is now disabled: on the save button of that row).
+      assert.equal(await page.evaluate(() => document.activeElement.closest('li')?.dataset.slug), 'africa');
+
+      // Move asia to the top level with its parent select.
+      await page.locator('li[data-slug="asia"] > form select[name="parent"]').selectOption('');
+      await page.locator('li[data-slug="asia"] > form button:has-text("احفظ")').click();
+      await page.locator('ul.section-tree > li[data-slug="asia"]').waitFor();
+      assert.equal((await sectionsNow()).find((s) => s.slug === 'asia').parent, null);
+      // A section cannot be offered as its own parent, nor its children as its parent.
+      const worldChoices = await page.locator('li[data-slug="world"] > form select[name="parent"] option').evaluateAll((o) => o.map((x) => x.value));
+      assert.ok(!worldChoices.includes('world') && !worldChoices.includes('africa'), worldChoices.join());
+      // The editor's section choice follows the new sections.
+      await page.getByRole('link', { name: 'مقال جديد' }).first().click();
+      await page.locator('select[name="section"]').waitFor();
+      const opts = await page.locator('select[name="section"] option').evaluateAll((o) => o.map((x) => x.value));
+      assert.ok(opts.includes('africa') && opts.includes('asia'), opts.join());
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('sections: an author sees no sections link and the page is read-only for them', async () => {
+    const { context, page, errors } = await signIn('au1');
+    try {
+      assert.equal(await page.getByRole('link', { name: 'الأقسام' }).count(), 0);
+      await page.goto(`${base}/admin/#/sections`);
+      await page.locator('li[data-slug="politics"]').waitFor();
+      assert.equal(await page.locator('form').count(), 0, 'no write controls');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('no sideways scrolling at 375 px on the new screens', async () => {
+    const { context, page, errors } = await signIn('ed1', { width: 375 });
+    try {
+      for (const [hash, ready] of SCREENS) {
+        await page.goto(`${base}/admin/${hash}`);
+        await page.locator(ready).first().waitFor();
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(over <= 0, `${hash}: ${over}px wider than the screen`);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** The new screens and an element that shows each is drawn. */
+const SCREENS = [
+  ['#/sections', 'form.new-section'],
+];
