@@ -313,6 +313,12 @@ static bool is_proclitic(uint32_t c)
 #define ALT_MIN 3
 #endif
 
+/* Longest stem (letters) that gets the ي/ت alternate: a verb of a hollow or defective root
+ * (يقع, تبلغ); longer stems are mostly nouns (تقرير, يونيو). */
+#ifndef YT_MAX
+#define YT_MAX 4
+#endif
+
 static int emit_arabic(struct an *a, const struct item *it, size_t n)
 {
     uint32_t raw[KB_AN_MAX_CHARS], w[KB_AN_MAX_CHARS];
@@ -336,6 +342,16 @@ static int emit_arabic(struct an *a, const struct item *it, size_t n)
     int rc = emit_cps(a, 0, p, pn, s, e);
     if (rc || a->mode != KB_ANALYZE_INDEX || kb_stem_ar_is_name(w, n))
         return rc;
+    /* A short stem opening with the imperfect's ي or ت also stands for the other person:
+     * يقع / تقع, يحد(ها) / تحد, يعيش / تعيش — the same verb said of a masculine or a feminine
+     * subject (a country, a city), which readers and writers choose differently. */
+    if (pn >= 3 && pn <= YT_MAX && (p[0] == 0x064A || p[0] == 0x062A)) {
+        uint32_t yt[KB_AN_MAX_CHARS];
+        memcpy(yt, p, pn * sizeof(*p));
+        yt[0] = p[0] == 0x064A ? 0x062A : 0x064A;
+        if ((rc = emit_cps(a, KB_TOKEN_COLOCATED, yt, pn, s, e)))
+            return rc;
+    }
     /* Alternates: the word without و/ف, without و/ف and then ب/ل/ك, or without ب/ل/ك. */
     size_t cut[2], ncut = 0;
     if ((w[0] == 0x0648 || w[0] == 0x0641) && n - 1 >= ALT_MIN) {

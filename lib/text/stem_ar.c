@@ -46,7 +46,7 @@ static const uint32_t prefixes[][3] = {
 
 static const uint32_t suffixes[][2] = {
     {HEH, ALEF}, {ALEF, NOON}, {ALEF, TEH}, {WAW, NOON},
-    {YEH, NOON}, {YEH, HEH},   {HEH, 0},    {YEH, 0},
+    {YEH, NOON}, {YEH, HEH},   {HEH, 0},    {YEH, 0},    {ALEF, 0},
 };
 
 /* Frequent names in news whose endings look like suffixes, or that the stemmer would turn
