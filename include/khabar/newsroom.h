@@ -36,6 +36,8 @@
 #define KB_LOGIN_MAX_ACCOUNT 5
 #define KB_LOGIN_MAX_ADDRESS 20
 #define KB_LOGIN_WINDOW (15 * 60)
+/* An autosave joins the same user's open revision for this long after its first save. */
+#define KB_AUTOSAVE_WINDOW (10 * 60)
 
 struct kb_actor {
     int64_t user_id; /* 0: the system (the scheduler) */
@@ -57,7 +59,13 @@ KB_MUST_CHECK int kb_newsroom_get(struct kb_store *s, const struct kb_actor *who
 
 /* Apply a JSON merge patch (top-level keys replace) to article `id` at version
  * `if_version`.  On KB_ECONFLICT, *conflict (optional) holds the fields (revision.h bits)
- * that changed since that version. */
+ * that changed since that version.
+ * Revisions: a patch is an autosave unless it carries "explicit_save": true (any other
+ * non-boolean value is KB_EINVAL, field "explicit_save"; the key is never article data).
+ * An autosave that keeps the status updates the user's open revision — the article's newest,
+ * made by an autosave of the same user at most KB_AUTOSAVE_WINDOW seconds ago, counted
+ * from that revision's first save — instead of adding one.  Explicit saves and status
+ * changes always add a revision, and it is closed: the next autosave starts a new one. */
 KB_MUST_CHECK int kb_newsroom_update(struct kb_store *s, const struct kb_actor *who, int64_t id,
                                      const void *patch, int64_t if_version, int64_t now,
                                      unsigned *conflict, struct kb_diag *d);

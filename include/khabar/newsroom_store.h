@@ -188,6 +188,15 @@ void kb_revisions_free(struct kb_revision *v, size_t n);
 KB_MUST_CHECK int kb_store_revision_add(struct kb_store *s, int64_t article_id, int64_t version,
                                         int64_t user_id, int64_t now, unsigned changed,
                                         const char *json, int64_t *number, struct kb_diag *d);
+/* An autosave's revision: when the article's newest revision is open (an earlier autosave
+ * of the same user, now <= its open_until, migration 12), update it — version, created =
+ * now, changed |= `changed`, json — and set *merged; otherwise add revision max+1, open
+ * until now + `window` seconds (closed when user_id is 0 or window <= 0).  Sets *number
+ * (optional) to the revision written.  Revisions added by kb_store_revision_add are closed. */
+KB_MUST_CHECK int kb_store_revision_autosave(struct kb_store *s, int64_t article_id,
+                                             int64_t version, int64_t user_id, int64_t now,
+                                             unsigned changed, const char *json, int64_t window,
+                                             int64_t *number, bool *merged, struct kb_diag *d);
 /* Newest first, without json. */
 KB_MUST_CHECK int kb_store_revision_list(struct kb_store *s, int64_t article_id,
                                          struct kb_revision **out, size_t *n, struct kb_diag *d);

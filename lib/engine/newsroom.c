@@ -103,9 +103,11 @@ static void related_after(struct kb_store *s, int64_t id)
     }
 }
 
-/* Write `a` (id 0: new, authored by who) and its revision in one transaction. */
+/* Write `a` (id 0: new, authored by who) and its revision in one transaction.  With
+ * `coalesce` (an autosave that keeps the status) the revision may be the user's open one,
+ * updated (kb_store_revision_autosave); otherwise it is a new, closed one. */
 static int save(struct kb_store *s, const struct kb_actor *who, struct kb_article *a,
-                const struct kb_article *old, int64_t now, struct kb_diag *d)
+                const struct kb_article *old, bool coalesce, int64_t now, struct kb_diag *d)
 {
     int rc = kb_store_begin(s, d);
     if (rc)
@@ -120,8 +122,12 @@ static int save(struct kb_store *s, const struct kb_actor *who, struct kb_articl
     if (!rc) {
         unsigned changed = old ? kb_article_diff_fields(old, a) : (1u << KB_FIELD_COUNT) - 1;
         char *json = article_json(a);
-        rc = kb_store_revision_add(s, a->id, m.version, who->user_id, now, changed,
-                                   json ? json : "{}", NULL, d);
+        bool merged;
+        rc = coalesce ? kb_store_revision_autosave(s, a->id, m.version, who->user_id, now, changed,
+                                                   json ? json : "{}", KB_AUTOSAVE_WINDOW, NULL,
+                                                   &merged, d)
+                      : kb_store_revision_add(s, a->id, m.version, who->user_id, now, changed,
+                                              json ? json : "{}", NULL, d);
         free(json);
     }
     if (!rc)
@@ -151,7 +157,7 @@ int kb_newsroom_create(struct kb_store *s, const struct kb_actor *who, const voi
     if (!rc)
         rc = prepare(s, &a, now, d);
     if (!rc)
-        rc = save(s, who, &a, NULL, now, d);
+        rc = save(s, who, &a, NULL, false, now, d);
     if (!rc)
         *id = a.id;
     kb_article_release(&a);
@@ -220,7 +226,7 @@ static int merge(const struct kb_article *cur, const json_t *patch, struct kb_ar
     json_t *v;
     json_object_foreach((json_t *)patch, k, v)
     {
-        if (strcmp(k, "id") != 0 && strcmp(k, "version") != 0)
+        if (strcmp(k, "id") != 0 && strcmp(k, "version") != 0 && strcmp(k, "explicit_save") != 0)
             json_object_set(o, k, v);
     }
     int rc = kb_article_from_json(o, out, d);
@@ -261,6 +267,10 @@ int kb_newsroom_update(struct kb_store *s, const struct kb_actor *who, int64_t i
     kb_article_init(&cur);
     kb_article_init(&next);
     int rc = kb_newsroom_get(s, who, id, false, &cur, &m, d);
+    const json_t *pj = patch;
+    const json_t *ex = json_is_object(pj) ? json_object_get(pj, "explicit_save") : NULL;
+    if (!rc && ex && !json_is_boolean(ex))
+        rc = kb_diag_set(d, KB_EINVAL, "explicit_save", "must be true or false");
     if (!rc)
         rc = merge(&cur, patch, &next, d);
     if (!rc && if_version != m.version) {
@@ -274,8 +284,8 @@ int kb_newsroom_update(struct kb_store *s, const struct kb_actor *who, int64_t i
         rc = check_change(s, who, m.author_id, &cur, &next, d);
     if (!rc)
         rc = prepare(s, &next, now, d);
-    if (!rc)
-        rc = save(s, who, &next, &cur, now, d);
+    if (!rc) /* an autosave keeping the status may join the user's open revision */
+        rc = save(s, who, &next, &cur, !json_is_true(ex) && next.status == cur.status, now, d);
     kb_article_release(&cur);
     kb_article_release(&next);
     return rc;
@@ -344,7 +354,7 @@ int kb_newsroom_revision_restore(struct kb_store *s, const struct kb_actor *who,
     if (!rc)
         rc = prepare(s, &next, now, d);
     if (!rc)
-        rc = save(s, who, &next, &cur, now, d);
+        rc = save(s, who, &next, &cur, false, now, d);
     kb_revision_release(&r);
     kb_article_release(&cur);
     kb_article_release(&next);
@@ -366,7 +376,7 @@ int kb_newsroom_publish_due(struct kb_store *s, int64_t now, size_t *count, stru
             a.status = KB_STATUS_PUBLISHED;
             struct kb_actor sys = {0, KB_ROLE_ADMIN};
             if (!rc)
-                rc = save(s, &sys, &a, &old, now, d);
+                rc = save(s, &sys, &a, &old, false, now, d);
             if (!rc)
                 done++;
         }

@@ -860,6 +860,99 @@ int kb_store_revision_add(struct kb_store *s, int64_t article_id, int64_t versio
     return rc;
 }
 
+int kb_store_revision_autosave(struct kb_store *s, int64_t article_id, int64_t version,
+                               int64_t user_id, int64_t now, unsigned changed, const char *json,
+                               int64_t window, int64_t *number, bool *merged, struct kb_diag *d)
+{
+    *merged = false;
+    sqlite3_stmt *st;
+    /* The newest revision, when it is open to this user's autosave at `now`. */
+    int rc = prep(s,
+                  "SELECT number, changed FROM revisions WHERE article_id = ?1 AND number = "
+                  "(SELECT max(number) FROM revisions WHERE article_id = ?1) AND user_id = ?2 "
+                  "AND open_until IS NOT NULL AND ?3 <= open_until AND ?3 >= created",
+                  &st, d);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_int64(st, 3, now);
+    int64_t open = 0;
+    unsigned before = 0;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        open = sqlite3_column_int64(st, 0);
+        before = kb_fields_parse((const char *)sqlite3_column_text(st, 1));
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "reading the newest revision", d);
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    if (!user_id || window <= 0) /* the system never autosaves; no window: a plain save */
+        open = 0;
+    struct kb_buf csv;
+    kb_buf_init(&csv, 512);
+    if (open) {
+        kb_fields_csv(before | changed, &csv);
+        rc = prep(s,
+                  "UPDATE revisions SET version = ?3, created = ?4, changed = ?5, "
+                  "article_json = ?6 WHERE article_id = ?1 AND number = ?2",
+                  &st, d);
+        if (!rc) {
+            sqlite3_bind_int64(st, 1, article_id);
+            sqlite3_bind_int64(st, 2, open);
+            sqlite3_bind_int64(st, 3, version);
+            sqlite3_bind_int64(st, 4, now);
+            kb_sq_bind_str(st, 5, kb_buf_cstr(&csv));
+            kb_sq_bind_str(st, 6, json);
+        }
+    } else {
+        kb_fields_csv(changed, &csv);
+        rc = prep(s,
+                  "INSERT INTO revisions (article_id, number, version, user_id, created, changed, "
+                  "article_json, open_until) VALUES (?1, (SELECT coalesce(max(number), 0) + 1 "
+                  "FROM revisions WHERE article_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7) RETURNING number",
+                  &st, d);
+        if (!rc) {
+            sqlite3_bind_int64(st, 1, article_id);
+            sqlite3_bind_int64(st, 2, version);
+            if (user_id)
+                sqlite3_bind_int64(st, 3, user_id);
+            else
+                sqlite3_bind_null(st, 3);
+            sqlite3_bind_int64(st, 4, now);
+            kb_sq_bind_str(st, 5, kb_buf_cstr(&csv));
+            kb_sq_bind_str(st, 6, json);
+            if (user_id && window > 0)
+                sqlite3_bind_int64(st, 7, now + window);
+            else
+                sqlite3_bind_null(st, 7);
+        }
+    }
+    kb_buf_release(&csv);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (open && rc == SQLITE_DONE) {
+        *merged = true;
+        if (number)
+            *number = open;
+        rc = 0;
+    } else if (!open && rc == SQLITE_ROW) {
+        if (number)
+            *number = sqlite3_column_int64(st, 0);
+        rc = 0;
+    } else {
+        rc = kb_sq_fail(kb_store_sqlite_db(s), rc, "keeping a revision", d);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 #define REV_COLS "r.article_id, r.number, r.version, r.user_id, u.name, r.created, r.changed"
 
 static void read_rev(sqlite3_stmt *st, struct kb_revision *r, bool json)
