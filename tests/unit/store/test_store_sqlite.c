@@ -1,11 +1,12 @@
 /*
- * test_store_sqlite.c — the store suite, run against SQLite.
+ * test_store_sqlite.c — the store suite, run against SQLite and PostgreSQL.
  *
  * The portable tests use only store.h and take their database from a backend entry (a
- * location string made fresh for each test), so the same table runs against PostgreSQL
- * once store_pg.c exists: add a backend entry whose make() returns a scratch database URL
- * (and skips when none is configured).  Tests that are about SQLite files (unwritable
- * paths, a file that is not a database, a newer schema) are in a second table.
+ * location string made fresh for each test), so the same table runs against both: SQLite
+ * in a temporary directory, PostgreSQL in a database created per test in the cluster at
+ * $KB_TEST_PG_URL (ctest's pg fixture starts a scratch one; skipped when unset).  Tests
+ * that are about SQLite files (unwritable paths, a file that is not a database, a newer
+ * schema) are in a second table; PostgreSQL's own refusals in a third.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include "khabar/store.h"
 
@@ -66,8 +68,67 @@ static void sqlite_cleanup(const char *loc, const char *scratch)
     remove_tree(scratch);
 }
 
+/* PostgreSQL: a fresh database per test in the cluster at $KB_TEST_PG_URL (ctest's pg
+ * fixture starts one with scripts/pg-scratch.sh and sets it); skipped when unset. */
+static const char *pg_admin_url(void)
+{
+    const char *u = getenv("KB_TEST_PG_URL");
+    return u && *u ? u : NULL;
+}
+
+/* Run one statement on the admin database; 0 on success. */
+static int pg_admin(const char *sql)
+{
+    PGconn *c = PQconnectdb(pg_admin_url());
+    int ok = PQstatus(c) == CONNECTION_OK;
+    if (ok) {
+        PGresult *r = PQexec(c, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            fprintf(stderr, "pg: %s: %s", sql, PQresultErrorMessage(r));
+        PQclear(r);
+    } else {
+        fprintf(stderr, "pg: %s", PQerrorMessage(c));
+    }
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+/* The admin URL with its database name replaced by `db`. */
+static int pg_url_for(char *out, size_t n, const char *db)
+{
+    const char *u = pg_admin_url();
+    const char *p = strstr(u, "://");
+    if (!p)
+        return -1;
+    p += 3;
+    const char *slash = p + strcspn(p, "/?");
+    const char *rest = *slash == '/' ? slash + 1 + strcspn(slash + 1, "?") : slash;
+    int k = snprintf(out, n, "%.*s/%s%s", (int)(slash - u), u, db, rest);
+    return k > 0 && (size_t)k < n ? 0 : -1;
+}
+
+static int pg_make(char *loc, size_t n, char *scratch, size_t sn)
+{
+    static int seq;
+    snprintf(scratch, sn, "kbtest_%ld_%d", (long)getpid(), ++seq);
+    char sql[256];
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", scratch);
+    if (pg_admin(sql) != 0)
+        return -1;
+    return pg_url_for(loc, n, scratch);
+}
+
+static void pg_cleanup(const char *loc, const char *scratch)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", scratch);
+    (void)pg_admin(sql);
+}
+
 static const struct backend backends[] = {
     {"sqlite", sqlite_make, sqlite_cleanup},
+    {"postgres", pg_make, pg_cleanup},
 };
 
 struct fix {
@@ -831,6 +892,126 @@ static void test_failure_midway(void **state)
     kb_article_release(&b);
 }
 
+/* ---- PostgreSQL-specific: its own refusals and failures ------------------------------ */
+
+static void pg_quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message; /* DROP … CASCADE's notices */
+}
+
+/* Run SQL on the test's own database. */
+static void pg_exec(const char *loc, const char *sql)
+{
+    PGconn *c = PQconnectdb(loc);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PQsetNoticeProcessor(c, pg_quiet, NULL);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(c);
+}
+
+static void test_pg_foreign_and_newer(void **state)
+{
+    struct fix *f = *state;
+    struct kb_store *s = NULL;
+    struct kb_diag d = {0};
+    static const enum kb_store_mode modes[] = {KB_STORE_CREATE, KB_STORE_EXISTING,
+                                               KB_STORE_READONLY};
+
+    /* A database from a newer khabar: refused in every mode, and left as it was. */
+    kb_store_close(f->s);
+    f->s = NULL;
+    char sql[128];
+    snprintf(sql, sizeof(sql), "UPDATE schema_version SET version = %d",
+             kb_store_schema_version() + 1);
+    pg_exec(f->loc, sql);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(kb_store_open(f->loc, modes[i], &s, &d), KB_EDB);
+        assert_null(s);
+        assert_non_null(strstr(d.msg, "newer"));
+    }
+
+    /* Another program's database (tables, no schema_version): refused, nothing created. */
+    pg_exec(f->loc, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+                    " CREATE TABLE t (x integer); INSERT INTO t VALUES (1)");
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(kb_store_open(f->loc, modes[i], &s, &d), KB_EDB);
+        assert_non_null(strstr(d.msg, "another program"));
+    }
+    PGconn *c = PQconnectdb(f->loc);
+    PGresult *r = PQexec(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+    assert_string_equal(PQgetvalue(r, 0, 0), "1");
+    PQclear(r);
+    PQfinish(c);
+
+    /* An empty database is version 0: READONLY refuses, EXISTING migrates. */
+    pg_exec(f->loc, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    assert_int_equal(kb_store_open(f->loc, KB_STORE_READONLY, &s, &d), KB_EDB);
+    assert_non_null(strstr(d.msg, "older"));
+    OK(kb_store_open(f->loc, KB_STORE_EXISTING, &s, &diag));
+    kb_store_close(s);
+    OK(kb_store_open(f->loc, KB_STORE_READONLY, &s, &diag));
+    kb_store_close(s);
+
+    /* A database that does not exist: KB_EIO naming it. */
+    char missing[4200];
+    char *db = strstr(f->loc, f->scratch);
+    assert_non_null(db);
+    snprintf(missing, sizeof(missing), "%.*sno_such_db%s", (int)(db - f->loc), f->loc,
+             db + strlen(f->scratch));
+    assert_int_equal(kb_store_open(missing, KB_STORE_EXISTING, &s, &d), KB_EIO);
+    assert_non_null(strstr(d.msg, "no_such_db"));
+}
+
+/* A write that fails after its first statement (a trigger raises on the tag insert) leaves
+ * nothing behind, alone or inside a caller's transaction, whose earlier write stays. */
+static void test_pg_failure_midway(void **state)
+{
+    struct fix *f = *state;
+    add_section(f->s, "politics", "سياسة", 1);
+    pg_exec(f->loc, "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "IF NEW.tag = 'boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$;"
+                    " CREATE TRIGGER boom BEFORE INSERT ON article_tags FOR EACH ROW"
+                    " EXECUTE FUNCTION boom()");
+    uint64_t v0 = 0, v1 = 0;
+    OK(kb_store_data_version(f->s, &v0, &diag));
+    struct kb_article a;
+    struct kb_diag d = {0};
+    for (int in_tx = 0; in_tx < 2; in_tx++) {
+        if (in_tx) {
+            OK(kb_store_begin(f->s, &diag));
+            put(f->s, "يبقى", "politics", KB_STATUS_DRAFT, 0);
+        }
+        article(&a, "ينفجر", "politics", KB_STATUS_DRAFT, 0);
+        a.tags = calloc(2, sizeof(char *));
+        a.tags[0] = strdup("ok");
+        a.tags[1] = strdup("boom");
+        a.ntags = 2;
+        assert_int_not_equal(kb_store_article_put(f->s, &a, &d), 0);
+        assert_non_null(strstr(d.msg, "boom"));
+        assert_int_equal(a.id, 0);
+        assert_null(a.slug);
+        kb_article_release(&a);
+        if (in_tx) {
+            /* the transaction goes on after the failed write */
+            put(f->s, "يبقى أيضا", "politics", KB_STATUS_DRAFT, 0);
+            OK(kb_store_commit(f->s, &diag));
+        } else {
+            OK(kb_store_data_version(f->s, &v1, &diag));
+            assert_true(v0 == v1);
+        }
+    }
+    assert_int_equal(count(f->s), 2);
+    struct kb_article b;
+    kb_article_init(&b);
+    assert_int_equal(kb_store_article_get_slug(f->s, "ينفجر", &b, &d), KB_ENOTFOUND);
+    OK(kb_store_article_get_slug(f->s, "يبقى", &b, &diag));
+    kb_article_release(&b);
+}
+
 /* ---- runner ------------------------------------------------------------------------- */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -858,10 +1039,22 @@ int main(void)
     int failed = 0;
     for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
         current = &backends[i];
+        if (backends[i].make == pg_make && !pg_admin_url()) {
+            printf("[  SKIPPED ] postgres: KB_TEST_PG_URL is not set (ctest sets it when "
+                   "PostgreSQL's initdb is installed: scripts/pg-scratch.sh)\n");
+            continue;
+        }
         failed += _cmocka_run_group_tests(backends[i].name, portable,
                                           sizeof(portable) / sizeof(portable[0]), NULL, NULL);
     }
     current = &backends[0];
     failed += cmocka_run_group_tests_name("sqlite files", sqlite_only, NULL, NULL);
+    const struct CMUnitTest pg_only[] = {
+        T(test_pg_foreign_and_newer),
+        T(test_pg_failure_midway),
+    };
+    current = &backends[1];
+    if (pg_admin_url())
+        failed += cmocka_run_group_tests_name("postgres databases", pg_only, NULL, NULL);
     return failed;
 }
