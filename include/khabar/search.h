@@ -195,9 +195,12 @@ KB_MUST_CHECK int kb_search_sqlite_rebuild(struct sqlite3 *db, struct kb_diag *d
 struct kb_search_index;
 
 struct kb_search_index_stats {
-    size_t articles, terms;
-    size_t bytes; /* heap held, approximately */
-    double build_ms;
+    size_t articles, terms; /* terms: of both segments, a term in both counted twice */
+    size_t bytes;           /* heap held, approximately */
+    double build_ms;        /* the build, or the update that made this version */
+    bool incremental;       /* made by kb_search_index_update / _compact */
+    size_t changed;         /* articles the update read (0 for a build) */
+    size_t delta;           /* articles in the delta segment */
 };
 
 /* Build from the database file at `path` (its own read-only connection) or from an open
@@ -206,6 +209,18 @@ KB_MUST_CHECK int kb_search_index_build(const char *path, struct kb_search_index
                                         struct kb_diag *d);
 KB_MUST_CHECK int kb_search_index_build_db(struct sqlite3 *db, struct kb_search_index **out,
                                            struct kb_diag *d);
+/* Apply to `old` what changed in the database since its snapshot, from migration 11's
+ * change log (search_changes): *out a new version sharing old's segments (a status, date or
+ * section change edits the article's state; a new or rewritten text is analyzed into the
+ * delta; a large delta is merged into the base), or `old` itself retained when no article
+ * and no section changed.  It ranks exactly like a fresh build of the same data.  Returns 0,
+ * 1 when the log cannot say (no log, older changes trimmed, too many changes: build anew),
+ * or KB_EDB.  `db` is read in one transaction (its own unless one is open). */
+KB_MUST_CHECK int kb_search_index_update(struct kb_search_index *old, struct sqlite3 *db,
+                                         struct kb_search_index **out, struct kb_diag *d);
+/* Merge old's delta into its base (what an update does once the delta is large): *out a
+ * version with one segment.  Returns 0. */
+int kb_search_index_compact(struct kb_search_index *old, struct kb_search_index **out);
 void kb_search_index_retain(struct kb_search_index *x);
 /* Drop one reference; the last one frees.  NULL is ignored. */
 void kb_search_index_release(struct kb_search_index *x);
@@ -217,7 +232,7 @@ struct kb_search_ranked {
 };
 /* Rank rq->match over the index with rq's filters, sort, offset and limit: *out (free())
  * holds the page's ids in order, *total every admitted match (exact).  Returns 0, or 1 when
- * the expression holds something this ranker does not do (a prefix): ask FTS5 then. */
+ * the expression cannot be read back: ask FTS5 then. */
 int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search_request *rq,
                          struct kb_search_ranked **out, size_t *n, size_t *total);
 

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -744,9 +746,238 @@ static void test_memory_index_agrees(void **state)
     for (size_t i = 0; i < n; i++)
         assert_true(r[i].id != id);
     free(r);
-    /* a prefix is FTS5's to answer */
+    /* a prefix is ranked in memory too (its JSON is compared with FTS5's above) */
     rq.match = "\"وزي\" *";
-    assert_int_equal(kb_search_index_rank(x, &rq, &r, &n, &total), 1);
+    assert_int_equal(kb_search_index_rank(x, &rq, &r, &n, &total), 0);
+    assert_true(n > 0 && total == n);
+    free(r);
+    kb_search_index_release(x);
+}
+
+/* ---- the in-memory index follows writes incrementally ------------------------------------ */
+
+static const char *const inc_words[] = {"وزير",  "الخارجية", "روسيا", "أوكرانيا", "الاقتصاد",
+                                        "النفط", "أسعار",    "القمة", "مجلس",     "الأمن",
+                                        "مطار",  "الميناء",  "قطار"};
+
+/* An article of our own words, varied by i. */
+static int64_t put_generated(int i)
+{
+    char head[512], body[4096];
+    snprintf(head, sizeof(head), "%s %s في %s", inc_words[i % 13], inc_words[(i * 3 + 1) % 13],
+             inc_words[(i * 7 + 2) % 13]);
+    int k = snprintf(body, sizeof(body), "<p>");
+    for (int j = 0; j < 4 + i % 15; j++)
+        k +=
+            snprintf(body + k, sizeof(body) - (size_t)k, "%s %s وقال %s. ", inc_words[(i + j) % 13],
+                     inc_words[(i * j + 3) % 13], inc_words[(j * 5) % 13]);
+    snprintf(body + k, sizeof(body) - (size_t)k, "</p><p>ولروسيا %s</p>", inc_words[i % 7]);
+    enum kb_status st = i % 13 == 5 ? KB_STATUS_DRAFT : KB_STATUS_PUBLISHED;
+    int64_t when = i % 11 == 3 ? NOW + DAY : NOW - (int64_t)(i % 20) * DAY;
+    return put(i % 3 ? "politics" : "economy", head, i % 4 ? NULL : "وزير الخارجية في القمة", body,
+               st, when);
+}
+
+static const char *const inc_queries[] = {
+    "وزير",
+    "روسيا",
+    "\"وزير الخارجية\"",
+    "وزير -روسيا",
+    "أسعار النفط",
+    "\"مجلس الأمن\" القمة",
+    "section:economy النفط",
+    "from:2024-11-05 الأمن",
+    "وزي*",
+    "ال*",
+    "مطا* الميناء",
+    "قطار -\"وزير الخارجية\"",
+    "كلمة_لا_توجد",
+    "لروسيا",
+};
+
+/* a and b rank q identically: the same hits in the same order, scores within 1e-9, the
+ * same totals, for both joins, both sorts and two pages. */
+static void same_ranking(const struct kb_search_index *a, const struct kb_search_index *b,
+                         const char *q)
+{
+    struct kb_search_query pq;
+    kb_search_query_parse(q, strlen(q), &pq);
+    for (int join = 0; join < 2; join++) {
+        struct kb_buf m;
+        kb_buf_init(&m, 1 << 20);
+        if (kb_search_query_match(&pq, join ? KB_SEARCH_ALL : KB_SEARCH_ANY, &m) == 0) {
+            kb_buf_release(&m);
+            continue;
+        }
+        for (int v = 0; v < 4; v++) {
+            struct kb_search_request rq = {.match = kb_buf_cstr(&m),
+                                           .now = NOW,
+                                           .sort = v & 1 ? KB_SEARCH_NEWEST : KB_SEARCH_RELEVANCE,
+                                           .offset = v & 2 ? 3 : 0,
+                                           .limit = v & 2 ? 4 : 100,
+                                           .section_slug = pq.section};
+            struct kb_search_ranked *ra = NULL, *rb = NULL;
+            size_t na = 0, nb = 0, ta = 0, tb = 0;
+            assert_int_equal(kb_search_index_rank(a, &rq, &ra, &na, &ta), 0);
+            assert_int_equal(kb_search_index_rank(b, &rq, &rb, &nb, &tb), 0);
+            if (na != nb || ta != tb)
+                fail_msg("'%s' (join %d, variant %d): %zu/%zu hits vs %zu/%zu", q, join, v, na, ta,
+                         nb, tb);
+            for (size_t i = 0; i < na; i++)
+                if (ra[i].id != rb[i].id || fabs(ra[i].score - rb[i].score) > 1e-9)
+                    fail_msg("'%s' (join %d, variant %d) hit %zu: %lld %.12f vs %lld %.12f", q,
+                             join, v, i, (long long)ra[i].id, ra[i].score, (long long)rb[i].id,
+                             rb[i].score);
+            free(ra);
+            free(rb);
+        }
+        kb_buf_release(&m);
+    }
+    kb_search_query_release(&pq);
+}
+
+/* Update *x from the database; it must rank like a fresh build and like FTS5. */
+static void step(sqlite3 *db, struct kb_search_index **x)
+{
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    struct kb_search_index *nx = NULL, *fresh = NULL;
+    assert_int_equal(kb_search_index_update(*x, db, &nx, &d), 0);
+    kb_search_index_release(*x);
+    *x = nx;
+    assert_int_equal(kb_search_index_build(F->db, &fresh, &d), 0);
+    struct kb_search_index_stats sx, sf;
+    kb_search_index_stats(nx, &sx);
+    kb_search_index_stats(fresh, &sf);
+    assert_int_equal(sx.articles, sf.articles);
+    for (size_t i = 0; i < sizeof(inc_queries) / sizeof(inc_queries[0]); i++) {
+        same_ranking(nx, fresh, inc_queries[i]);
+        same_both_ways(nx, inc_queries[i], NULL, NULL, "100");
+        same_both_ways(nx, inc_queries[i], "newest", "2", "5");
+    }
+    kb_search_index_release(fresh);
+}
+
+static void set_article(int64_t id, const char *headline, const char *body, int status,
+                        int64_t published, const char *section)
+{
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(F->s, id, &a, &d), 0);
+    if (headline)
+        kb_set_str(&a.headline, headline);
+    if (body)
+        kb_set_str(&a.body_html, body);
+    if (status >= 0)
+        a.status = (enum kb_status)status;
+    if (published)
+        a.published = published;
+    if (section)
+        kb_set_str(&a.section.slug, section);
+    kb_article_compute(&a);
+    if (kb_store_article_put(F->s, &a, &d) != 0)
+        fail_msg("article %lld: %s: %s", (long long)id, d.field, d.msg);
+    kb_article_release(&a);
+}
+
+static void test_memory_index_incremental(void **state)
+{
+    (void)state;
+    int64_t ids[400];
+    int nid = 0; /* 44 + 1 + 267 used */
+    for (int i = 0; i < 40; i++)
+        ids[nid++] = put_generated(i);
+    struct kb_search_index *x = NULL;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    assert_int_equal(kb_search_index_build(F->db, &x, &d), 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(F->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+
+    /* nothing changed: the same version */
+    struct kb_search_index *same = NULL;
+    assert_int_equal(kb_search_index_update(x, db, &same, &d), 0);
+    assert_ptr_equal(same, x);
+    kb_search_index_release(same);
+
+    /* new articles, in the delta */
+    for (int i = 40; i < 44; i++)
+        ids[nid++] = put_generated(i);
+    step(db, &x);
+    struct kb_search_index_stats st;
+    kb_search_index_stats(x, &st);
+    assert_true(st.incremental);
+    assert_int_equal(st.delta, 4);
+    assert_int_equal(st.articles, 44);
+
+    /* a base article rewritten, a delta article rewritten */
+    set_article(ids[2], "قطار الميناء الجديد", "<p>مطار وقطار وميناء.</p>", -1, 0, NULL);
+    set_article(ids[41], NULL, "<p>أسعار النفط في القمة وروسيا.</p>", -1, 0, NULL);
+    step(db, &x);
+    kb_search_index_stats(x, &st);
+    assert_int_equal(st.delta, 5);
+
+    /* status and dates only: no text analyzed, the delta does not grow */
+    set_article(ids[3], NULL, NULL, KB_STATUS_UNPUBLISHED, 0, NULL);
+    set_article(ids[5], NULL, NULL, KB_STATUS_PUBLISHED, NOW - 2 * DAY, NULL); /* a draft */
+    set_article(ids[6], NULL, NULL, -1, NOW - 9 * DAY, "economy");
+    set_article(ids[42], NULL, NULL, KB_STATUS_UNPUBLISHED, 0, NULL);
+    step(db, &x);
+    kb_search_index_stats(x, &st);
+    assert_int_equal(st.delta, 5);
+    set_article(ids[3], NULL, NULL, KB_STATUS_PUBLISHED, 0, NULL);
+    step(db, &x);
+
+    /* deletes, from the base and from the delta */
+    assert_int_equal(kb_store_article_delete(F->s, ids[7], &d), 0);
+    assert_int_equal(kb_store_article_delete(F->s, ids[43], &d), 0);
+    assert_int_equal(kb_store_article_delete(F->s, ids[2], &d), 0); /* rewritten above */
+    step(db, &x);
+    kb_search_index_stats(x, &st);
+    assert_int_equal(st.articles, 41);
+
+    /* merged into one segment, then changed again */
+    struct kb_search_index *c = NULL;
+    assert_int_equal(kb_search_index_compact(x, &c), 0);
+    kb_search_index_stats(c, &st);
+    assert_int_equal(st.delta, 0);
+    assert_int_equal(st.articles, 41);
+    kb_search_index_release(x);
+    x = c;
+    set_article(ids[10], "وزير الخارجية في الميناء", NULL, -1, 0, NULL);
+    ids[nid++] = put_generated(77);
+    step(db, &x);
+
+    /* a burst: a delta past COMPACT_MIN articles is merged into the base on the way */
+    for (int i = 0; i < 400; i++) {
+        if (i % 3 != 1)
+            ids[nid++] = put_generated(100 + i);
+        else
+            set_article(ids[(i * 7) % 30 + 8], i % 2 ? "قطار المطار" : NULL,
+                        i % 5 ? NULL : "<p>روسيا وأوكرانيا والأمن.</p>",
+                        i % 4 ? -1 : KB_STATUS_PUBLISHED, NOW - (int64_t)(i % 9) * DAY, NULL);
+        if (i == 150 || i == 399)
+            step(db, &x);
+    }
+    kb_search_index_stats(x, &st);
+    assert_int_equal(st.delta, 0);
+
+    /* changes the log no longer holds: the caller is told to build anew */
+    put_generated(500);
+    put_generated(501);
+    sqlite3 *w = NULL;
+    assert_int_equal(sqlite3_open_v2(F->db, &w, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(w,
+                                  "DELETE FROM search_changes"
+                                  " WHERE seq < (SELECT max(seq) FROM search_changes)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(w);
+    struct kb_search_index *nx = NULL;
+    assert_int_equal(kb_search_index_update(x, db, &nx, &d), 1);
+    sqlite3_close(db);
     kb_search_index_release(x);
 }
 
@@ -768,6 +999,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_page_count_and_pagination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_index_agrees, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_index_incremental, setup, teardown),
         cmocka_unit_test(test_count_format),
         cmocka_unit_test(test_html_text),
     };
