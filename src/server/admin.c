@@ -586,11 +586,14 @@ static enum MHD_Result do_session(struct answer *a)
     kb_json_key(&j, "csrf");
     kb_json_strc(&j, a->via_session ? a->session.csrf : NULL);
     /* What the editors' UI needs to know about the site: its name, the newsroom's time
-     * zone (schedules are typed in it) and whether authors may publish. */
+     * zone (schedules are typed in it), its digits (latin or arabic, for counts and dates)
+     * and whether authors may publish. */
     kb_json_key(&j, "site");
     kb_json_obj(&j);
-    static const char *const keys[][2] = {
-        {"name", "site.name"}, {"timezone", "site.timezone"}, {"language", "site.language"}};
+    static const char *const keys[][2] = {{"name", "site.name"},
+                                          {"timezone", "site.timezone"},
+                                          {"language", "site.language"},
+                                          {"digits", "site.digits"}};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         char *v = NULL;
         if (kb_store_setting_get(a->s, keys[i][1], &v, NULL) != 0 || !v) {

@@ -594,6 +594,18 @@ test('tokens API: a user makes, lists and revokes their own tokens from a sessio
   assert.equal((await api(base, 'POST', '/api/v1/tokens', { session: s.au1, body: {}, csrf: 'wrong' })).status, 403);
 });
 
+test('GET /api/v1/session tells the UI the site\'s digits (site.digits), as configured', async () => {
+  let me = await api(base, 'GET', '/api/v1/session', { session: s.co1 });
+  assert.equal(me.json.site.digits, 'latin');
+  runOk(['config', 'site.digits', 'arabic'], { db: ws.db });
+  try {
+    me = await api(base, 'GET', '/api/v1/session', { session: s.co1 });
+    assert.equal(me.json.site.digits, 'arabic');
+  } finally {
+    runOk(['config', 'site.digits', 'latin'], { db: ws.db });
+  }
+});
+
 test('ten wrong passwords: rate-limited with 429, Retry-After and a message in Arabic and English', async () => {
   const statuses = [];
   let last;
