@@ -6,7 +6,7 @@ ASAN := build-asan
 FUZZ := build-fuzz
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo check test unit e2e browser asan bench bench-search bench-related bench-extract fuzz format clean
+.PHONY: all build deps demo check test unit e2e browser asan bench bench-search bench-search-scale bench-related bench-extract fuzz format clean
 
 all: build
 
@@ -55,6 +55,13 @@ bench: build
 # Search relevance on ARCD: MRR@10, R@1, R@5 against plain FTS5 unicode61 (bench/search.sh).
 bench-search: build
 	bench/search.sh
+
+# Search at 30,000, 300,000 and 1,000,000 articles (an archive generated from ANT by
+# bench/corpus-scale.mjs): import, sizes, the in-memory ranker's build and memory, latency and
+# server CPU per query beside plain FTS5 (bench/search-scale.mjs).  Not in `make bench`: about
+# an hour and 15 GB of /tmp at 1M; KB_SCALE_SIZES=30000,300000 for ~20 minutes.
+bench-search-scale: build
+	node bench/search-scale.mjs $(CURDIR)/$(BUILD)/khabar
 
 # Related lists and near-duplicates on ANT: time, same-category share, examples (bench/related.sh).
 bench-related: build
