@@ -1234,11 +1234,18 @@ static void search_index_built(void *ctx, const struct kb_search_index *x, uint6
     }
     struct kb_search_index_stats st;
     kb_search_index_stats(x, &st);
-    fprintf(stderr,
-            "khabar: serve: search index: %zu articles, %zu terms, %.1f MiB, built in %.2f s "
-            "(generation %llu)\n",
-            st.articles, st.terms, (double)st.bytes / 1048576.0, st.build_ms / 1000.0,
-            (unsigned long long)gen);
+    if (st.incremental)
+        fprintf(stderr,
+                "khabar: serve: search index: %zu articles, %.1f MiB, updated (%zu changed, "
+                "%zu in the delta) in %.1f ms (generation %llu)\n",
+                st.articles, (double)st.bytes / 1048576.0, st.changed, st.delta, st.build_ms,
+                (unsigned long long)gen);
+    else
+        fprintf(stderr,
+                "khabar: serve: search index: %zu articles, %zu terms, %.1f MiB, built in %.2f s "
+                "(generation %llu)\n",
+                st.articles, st.terms, (double)st.bytes / 1048576.0, st.build_ms / 1000.0,
+                (unsigned long long)gen);
 }
 
 static unsigned cores(void)
