@@ -48,6 +48,7 @@ struct kb_search_part {
     enum kb_search_part_kind kind;
     bool excluded; /* written with a leading '-' */
     char *text;    /* the reader's own spelling: valid UTF-8, no '"', no control characters */
+    char *match;   /* searched instead of text (kb_search_query_backoff), or NULL */
 };
 
 struct kb_search_date {
@@ -87,6 +88,16 @@ enum kb_search_join {
  * search for (only exclusions, only stop words, only filters) and nothing was appended. */
 size_t kb_search_query_match(const struct kb_search_query *q, enum kb_search_join join,
                              struct kb_buf *out);
+
+/* Does the index hold this QUERY-mode term (any article, any column)? */
+typedef bool (*kb_search_known_fn)(void *ctx, const char *term, size_t n);
+
+/* Backoff for words the index has never seen whole: a word part (not a phrase, prefix or
+ * exclusion) whose one term is unknown to `known` but which has a colocated alternate the
+ * index holds (INDEX mode: the word without its و ف ب ل ك) is searched by that alternate
+ * (part->match); the reader's spelling stays in part->text for everything shown.  So
+ * "لإستضافة" finds the articles that say "استضافة" when no article says "لاستضافة". */
+void kb_search_query_backoff(struct kb_search_query *q, kb_search_known_fn known, void *ctx);
 
 enum kb_search_format {
     KB_SEARCH_FORMAT_ALL,        /* the whole query, normalized spacing */

@@ -210,6 +210,9 @@ KB_MUST_CHECK int kb_store_redirect_count(struct kb_store *s, int64_t article_id
 KB_MUST_CHECK int kb_store_search(struct kb_store *s, const struct kb_search_request *rq,
                                   struct kb_search_hit **out, size_t *n, size_t *total,
                                   struct kb_diag *d);
+/* Does the search index hold this QUERY-mode term for any article?  false on any failure
+ * and on stores without the index (kb_search_query_backoff's `known`). */
+bool kb_store_search_has_term(struct kb_store *s, const char *term, size_t n);
 /* Rebuild the search index from the articles (`khabar reindex`), all-or-nothing. */
 KB_MUST_CHECK int kb_store_search_rebuild(struct kb_store *s, struct kb_diag *d);
 

@@ -53,6 +53,11 @@ static const struct kb_section *find_section(const struct kb_site *site, const c
     return sec;
 }
 
+static bool known_term(void *ctx, const char *term, size_t n)
+{
+    return kb_store_search_has_term(ctx, term, n);
+}
+
 static int engine_search(struct kb_store *s, const struct kb_site *site, const char *q, size_t qlen,
                          enum kb_search_sort sort, size_t page, size_t per_page, int64_t now,
                          const struct kb_search_index *index, struct kb_search_result *out,
@@ -64,6 +69,7 @@ static int engine_search(struct kb_store *s, const struct kb_site *site, const c
     r.page = page < 1 ? 1 : page;
     r.per_page = per_page < 1 ? 1 : per_page > KB_SEARCH_MAX_LIMIT ? KB_SEARCH_MAX_LIMIT : per_page;
     kb_search_query_parse(q, q ? qlen : 0, &r.query);
+    kb_search_query_backoff(&r.query, known_term, s);
 
     struct kb_search_request rq = {.now = now, .sort = sort, .limit = r.per_page, .index = index};
     rq.offset = (r.page - 1) * r.per_page;

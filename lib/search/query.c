@@ -250,8 +250,10 @@ void kb_search_query_parse(const char *in, size_t n, struct kb_search_query *out
 
 void kb_search_query_release(struct kb_search_query *q)
 {
-    for (size_t i = 0; i < q->nparts; i++)
+    for (size_t i = 0; i < q->nparts; i++) {
         free(q->parts[i].text);
+        free(q->parts[i].match);
+    }
     free(q->section);
     memset(q, 0, sizeof(*q));
 }
@@ -298,10 +300,55 @@ static bool searchable(const struct kb_search_part *p)
     return terms > 0;
 }
 
+/* ---- backoff --------------------------------------------------------------------------- */
+
+struct word_terms {
+    size_t nprimary;
+    char primary[KB_SEARCH_MAX_TERM + 1];
+    char alt[2][KB_SEARCH_MAX_TERM + 1]; /* the first two alternates, in the analyzer's order */
+    size_t nalt;
+};
+
+static int collect_terms(void *ctx, int flags, const char *term, size_t n, size_t start, size_t end)
+{
+    struct word_terms *w = ctx;
+    (void)start;
+    (void)end;
+    if (n == 0 || n > KB_SEARCH_MAX_TERM)
+        return 0;
+    if (!(flags & KB_TOKEN_COLOCATED)) {
+        if (w->nprimary++ == 0)
+            memcpy(w->primary, term, n), w->primary[n] = 0;
+    } else if (w->nprimary == 1 && w->nalt < 2) {
+        memcpy(w->alt[w->nalt], term, n);
+        w->alt[w->nalt++][n] = 0;
+    }
+    return 0;
+}
+
+void kb_search_query_backoff(struct kb_search_query *q, kb_search_known_fn known, void *ctx)
+{
+    for (size_t i = 0; i < q->nparts; i++) {
+        struct kb_search_part *p = &q->parts[i];
+        if (p->kind != KB_SEARCH_WORD || p->excluded || p->match)
+            continue;
+        struct word_terms w = {0};
+        (void)kb_analyze(p->text, strlen(p->text), KB_ANALYZE_INDEX, collect_terms, &w);
+        if (w.nprimary != 1 || w.nalt == 0 || known(ctx, w.primary, strlen(w.primary)))
+            continue;
+        for (size_t a = 0; a < w.nalt; a++) {
+            if (known(ctx, w.alt[a], strlen(w.alt[a]))) {
+                p->match = kb_strdup(w.alt[a]);
+                break;
+            }
+        }
+    }
+}
+
 static void add_fts_string(struct kb_buf *out, const struct kb_search_part *p)
 {
     kb_buf_addch(out, '"');
-    for (const char *c = p->text; *c; c++) {
+    for (const char *c = p->match ? p->match : p->text; *c; c++) {
         if (*c == '"')
             kb_buf_addch(out, '"');
         kb_buf_addch(out, *c);
