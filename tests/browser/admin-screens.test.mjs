@@ -165,6 +165,64 @@ describe('the editors\' UI: sections, tokens and sessions, digits, media', { ski
     }
   });
 
+  test('my account: a token made with a narrowed role is shown once, works, and is revoked; other sessions are signed out', async () => {
+    const { context, page, errors } = await signIn('au1');
+    const elsewhere = await login(base, 'au1', PW); // another "device"
+    assert.equal(elsewhere.status, 200);
+    page.on('dialog', (d) => d.accept());
+    try {
+      await page.getByRole('link', { name: 'حسابي' }).click();
+      await page.getByRole('heading', { name: 'حسابي' }).waitFor();
+      await page.getByText('لا رموز وصول فعّالة.').waitFor();
+      // An author may narrow to contributor, not widen to editor.
+      const roles = await page.getByLabel('صلاحية الرمز').locator('option').evaluateAll((o) => o.map((x) => x.value));
+      assert.deepEqual(roles, ['', 'contributor']);
+      await page.getByLabel('صلاحية الرمز').selectOption('contributor');
+      await page.getByRole('button', { name: 'أنشئ رمزاً' }).click();
+      const secret = page.getByRole('textbox', { name: 'الرمز', exact: true });
+      await secret.waitFor();
+      const token = await secret.inputValue();
+      assert.match(token, /^kbt_[A-Za-z0-9_-]{20,}$/);
+      assert.equal(await page.evaluate(() => document.activeElement.classList.contains('token-value')), true, 'the secret has the focus');
+      assert.match(await page.locator('#secret-warn').textContent(), /لن يظهر مرة أخرى/);
+      let who = await api(base, 'GET', '/api/v1/session', { token });
+      assert.equal(who.status, 200);
+      assert.equal(who.json.user.role, 'contributor', 'the token acts with the narrowed role');
+      const row = page.locator('table.tokens tbody tr');
+      await row.first().waitFor();
+      assert.equal(await row.count(), 1);
+      assert.match(await row.first().textContent(), /مساهم \(محدودة\)/);
+      // Dismissed: gone from the page, and a reload does not bring it back.
+      await page.getByRole('button', { name: 'تم، أخفِه' }).click();
+      assert.ok(!(await page.content()).includes(token));
+      await page.reload();
+      await page.locator('table.tokens tbody tr').first().waitFor();
+      assert.ok(!(await page.content()).includes(token));
+      assert.match(await page.locator('table.tokens tbody tr').first().textContent(), /لم يُستعمل|\d/);
+      const id = await page.locator('table.tokens tbody tr').first().getAttribute('data-id');
+      await page.getByRole('button', { name: `ألغِ الرمز رقم ${id}` }).click();
+      await page.getByText('لا رموز وصول فعّالة.').waitFor();
+      who = await api(base, 'GET', '/api/v1/session', { token });
+      assert.equal(who.status, 401, 'revoked');
+
+      // Sessions: this one marked, the other one listed and then signed out.
+      const rows = page.locator('table.sessions tbody tr');
+      await rows.first().waitFor();
+      assert.ok(await rows.count() >= 2);
+      assert.equal(await page.locator('table.sessions tbody tr[data-current="1"]').count(), 1);
+      assert.match(await page.locator('table.sessions tbody tr[data-current="1"]').textContent(), /هذه الجلسة/);
+      await page.getByRole('button', { name: 'سجّل الخروج من كل الأجهزة الأخرى' }).click();
+      await page.getByText('لا جلسات أخرى').waitFor();
+      assert.equal(await rows.count(), 1);
+      assert.equal((await api(base, 'GET', '/api/v1/session', { session: elsewhere })).status, 401, 'the other device is signed out');
+      await page.reload();
+      await page.getByRole('heading', { name: 'حسابي' }).waitFor(); // this browser still is signed in
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('no sideways scrolling at 375 px on the new screens', async () => {
     const { context, page, errors } = await signIn('ed1', { width: 375 });
     try {
@@ -184,4 +242,5 @@ describe('the editors\' UI: sections, tokens and sessions, digits, media', { ski
 /** The new screens and an element that shows each is drawn. */
 const SCREENS = [
   ['#/sections', 'form.new-section'],
+  ['#/account', 'table.sessions'],
 ];

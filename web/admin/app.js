@@ -1,6 +1,6 @@
 // app.js — the editors' UI at /admin/: who is signed in, the header, and the router.
 // Views live in their own modules (list.js, editor.js, users.js) and are chosen by the
-// hash: #/articles, #/articles/new, #/articles/7, #/sections, #/users.  Hash routes keep the server
+// hash: #/articles, #/articles/new, #/articles/7, #/sections, #/users, #/account.  Hash routes keep the server
 // simple (one index.html) and the back button working.
 
 import { message, request, setCsrf } from './api.js';
@@ -52,6 +52,7 @@ function header() {
         h('li', {}, link('#/articles/new', 'مقال جديد')),
         isStaff() ? h('li', {}, link('#/sections', 'الأقسام')) : null,
         state.user.role === 'admin' ? h('li', {}, link('#/users', 'المستخدمون')) : null,
+        h('li', {}, link('#/account', 'حسابي')),
         h('li', {}, h('a', { href: '/', target: '_blank', rel: 'noopener' }, 'الموقع')))),
     h('span', { class: 'who' }, `${state.user.name} (${ROLES[state.user.role] || state.user.role})`),
     h('button', { type: 'button', class: 'link', onclick: logout }, 'خروج'),
@@ -110,9 +111,12 @@ async function route() {
   state.leave = null;
   header();
   const hash = location.hash || '#/articles';
-  const m = /^#\/(articles|users|sections)(?:\/(new|\d+))?\/?(?:\?(.*))?$/.exec(hash);
+  const m = /^#\/(articles|users|sections|account)(?:\/(new|\d+))?\/?(?:\?(.*))?$/.exec(hash);
   const el = main();
-  if (m && m[1] === 'sections') {
+  if (m && m[1] === 'account') {
+    const { accountView } = await import('./account.js');
+    current = await accountView(el);
+  } else if (m && m[1] === 'sections') {
     const { sectionsView } = await import('./sections.js');
     current = await sectionsView(el);
   } else if (m && m[1] === 'users') {
