@@ -14,7 +14,19 @@
  *
  * The key set stores 64-bit hashes, not the keys: two different keys colliding would make
  * the later one count as a repeat (odds about n²/2⁶⁵: 10⁻¹¹ at a million records).
+ *
+ * Two threads: a reader thread reads lines (kb_jsonl_next: the xz/gzip decoding), parses
+ * and validates article records (kb_jsonl_parse_article, kb_jsonl_validate) into a bounded
+ * ring of QUEUE_SLOTS items, in input order; the calling thread takes them one by one and
+ * does everything that touches the store (keys, sections, writes, commits), exactly as if
+ * it had read them itself: each item carries kb_jsonl_next's result, its line number, the
+ * diag and the bytes read so far (for progress).  Export records travel as a copy of the
+ * raw line.  The reader stops after an end, a read error or the item past opts->limit; the
+ * calling thread stops it (and joins it) on every way out, then frees what is left in the
+ * ring.  Without a thread (pthread_create failed) the calling thread fills each item
+ * itself.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +38,7 @@
 
 #define PROGRESS_EVERY 128 /* records between progress calls */
 #define SECTION_CACHE 64
+#define QUEUE_SLOTS 64 /* items between the reader thread and the writer */
 
 /* ---- the set of keys seen in this input --------------------------------------------- */
 
@@ -89,6 +102,164 @@ static void keyset_free(struct keyset *k)
 {
     free(k->h);
     free(k->lines);
+}
+
+/* ---- the reader thread and its ring of parsed items ----------------------------------- */
+
+struct item {
+    int got;              /* kb_jsonl_next's result: 1 a line, 0 the end, < 0 an error */
+    unsigned long lineno; /* got == 1 */
+    uint64_t bytes_in;    /* kb_jsonl_bytes_in after this item */
+    struct kb_diag why;   /* got < 0: the reader's diag; got == 1: parse or validation */
+    char *raw;            /* an export record: a copy of the line (NUL-terminated) */
+    size_t nraw;
+    int prc; /* an article record: kb_jsonl_parse_article / validate result */
+    enum kb_jsonl_shape shape;
+    struct kb_article a; /* prc == 0: the parsed article */
+};
+
+struct queue {
+    struct kb_jsonl_reader *rd;
+    size_t limit;   /* opts->limit */
+    size_t records; /* records read (reader side) */
+    struct item ring[QUEUE_SLOTS];
+    size_t head, count; /* the consumer's slot, items ready */
+    bool threaded, started;
+    bool stop; /* the consumer asks the reader to end */
+    bool done; /* the reader has pushed its last item */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t ready, room;
+};
+
+static void item_release(struct item *it)
+{
+    free(it->raw);
+    it->raw = NULL;
+    kb_article_release(&it->a);
+}
+
+/* Read and parse one item into `it`.  Returns true when the reader goes on after it. */
+static bool fill_item(struct queue *q, struct item *it)
+{
+    it->raw = NULL;
+    it->nraw = 0;
+    it->prc = 0;
+    it->shape = KB_JSONL_ARTICLE;
+    it->lineno = 0;
+    kb_article_init(&it->a);
+    kb_diag_clear(&it->why);
+    struct kb_str line;
+    it->got = kb_jsonl_next(q->rd, &line, &it->lineno, &it->why);
+    it->bytes_in = kb_jsonl_bytes_in(q->rd);
+    if (it->got < 0 && it->got != KB_ETOOBIG)
+        return false; /* sticky: nothing more to read */
+    if (it->got == 0)
+        return false;
+    q->records++;
+    bool more = !q->limit || q->records <= q->limit; /* the item past the limit ends it */
+    if (it->got == KB_ETOOBIG || !more)
+        return more; /* past the limit: the caller stops before using it */
+    if (kb_export_is_record(line.p, line.n)) {
+        it->raw = kb_malloc(line.n + 1);
+        memcpy(it->raw, line.p, line.n);
+        it->raw[line.n] = '\0';
+        it->nraw = line.n;
+        return more;
+    }
+    it->prc = kb_jsonl_parse_article(line.p, line.n, &it->a, &it->shape, &it->why);
+    if (it->prc == 0)
+        it->prc = kb_jsonl_validate(&it->a, it->shape, &it->why);
+    return more;
+}
+
+static void *reader_main(void *arg)
+{
+    struct queue *q = arg;
+    size_t tail = 0;
+    for (bool more = true; more;) {
+        pthread_mutex_lock(&q->mu);
+        while (q->count == QUEUE_SLOTS && !q->stop)
+            pthread_cond_wait(&q->room, &q->mu);
+        bool stop = q->stop;
+        pthread_mutex_unlock(&q->mu);
+        if (stop)
+            break;
+        more = fill_item(q, &q->ring[tail]); /* the slot is the reader's until counted */
+        tail = (tail + 1) % QUEUE_SLOTS;
+        pthread_mutex_lock(&q->mu);
+        q->count++;
+        pthread_cond_signal(&q->ready);
+        pthread_mutex_unlock(&q->mu);
+    }
+    pthread_mutex_lock(&q->mu);
+    q->done = true;
+    pthread_cond_signal(&q->ready);
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+static void queue_start(struct queue *q, struct kb_jsonl_reader *rd, size_t limit)
+{
+    q->rd = rd;
+    q->limit = limit;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->ready, NULL);
+    pthread_cond_init(&q->room, NULL);
+    q->started = true;
+    q->threaded = pthread_create(&q->thread, NULL, reader_main, q) == 0;
+}
+
+/* The next item, in input order (valid until queue_next is called again); NULL after the
+ * last.  The previous item is released here. */
+static struct item *queue_next(struct queue *q, struct item *prev)
+{
+    if (!q->threaded) { /* one slot, filled here */
+        struct item *it = &q->ring[0];
+        if (prev)
+            item_release(prev);
+        if (q->done)
+            return NULL;
+        q->done = !fill_item(q, it);
+        return it;
+    }
+    pthread_mutex_lock(&q->mu);
+    if (prev) {
+        item_release(prev);
+        q->head = (q->head + 1) % QUEUE_SLOTS;
+        q->count--;
+        pthread_cond_signal(&q->room);
+    }
+    while (q->count == 0 && !q->done)
+        pthread_cond_wait(&q->ready, &q->mu);
+    struct item *it = q->count ? &q->ring[q->head] : NULL;
+    pthread_mutex_unlock(&q->mu);
+    return it;
+}
+
+/* Stop the reader, join it, and free every item still in the ring (`cur`: the one the
+ * caller holds, or NULL). */
+static void queue_finish(struct queue *q, struct item *cur)
+{
+    if (!q->started)
+        return;
+    if (!q->threaded) {
+        if (cur)
+            item_release(cur);
+    } else {
+        pthread_mutex_lock(&q->mu);
+        q->stop = true;
+        pthread_cond_signal(&q->room);
+        pthread_mutex_unlock(&q->mu);
+        pthread_join(q->thread, NULL);
+        for (size_t i = 0; i < q->count; i++) /* cur, when held, is the head */
+            item_release(&q->ring[(q->head + i) % QUEUE_SLOTS]);
+        q->count = 0;
+    }
+    pthread_cond_destroy(&q->ready);
+    pthread_cond_destroy(&q->room);
+    pthread_mutex_destroy(&q->mu);
+    q->started = false;
 }
 
 /* ---- the import ------------------------------------------------------------------------ */
@@ -295,8 +466,8 @@ static int one_export_record(struct run *r, const struct kb_str *line, unsigned 
     kb_diag_clear(&why);
     enum kb_record_outcome out = KB_RECORD_NONE;
     const char *warning = NULL;
-    int rc = kb_engine_import_record(r->s, r->records, line->p, line->n, !r->failed, &out,
-                                     &warning, &why);
+    int rc = kb_engine_import_record(r->s, r->records, line->p, line->n, !r->failed, &out, &warning,
+                                     &why);
     if (rc && line_error(rc)) {
         bad_line(r, &why, lineno);
         return 0;
@@ -336,39 +507,31 @@ static int one_export_record(struct run *r, const struct kb_str *line, unsigned 
     return 0;
 }
 
-/* One record.  Returns 0 (imported, left or skipped) or a fatal error. */
-static int one_record(struct run *r, const struct kb_str *line, unsigned long lineno,
-                      struct kb_diag *d)
+/* One record, read and parsed by fill_item.  Returns 0 (imported, left or skipped) or a
+ * fatal error. */
+static int one_record(struct run *r, struct item *it, struct kb_diag *d)
 {
-    if (kb_export_is_record(line->p, line->n))
-        return one_export_record(r, line, lineno, d);
-    struct kb_article a;
-    kb_article_init(&a);
-    struct kb_diag why;
-    kb_diag_clear(&why);
-    enum kb_jsonl_shape shape = KB_JSONL_ARTICLE;
-    int rc = kb_jsonl_parse_article(line->p, line->n, &a, &shape, &why);
-    if (rc == 0)
-        rc = kb_jsonl_validate(&a, shape, &why);
-    if (rc) {
+    if (it->raw) {
+        struct kb_str line = {.p = it->raw, .n = it->nraw};
+        return one_export_record(r, &line, it->lineno, d);
+    }
+    unsigned long lineno = it->lineno;
+    struct kb_article *a = &it->a;
+    struct kb_diag why = it->why;
+    if (it->prc) {
         bad_line(r, &why, lineno);
-        kb_article_release(&a);
         return 0;
     }
-    if (a.external_id) {
-        unsigned long first = keyset_add(&r->keys, a.external_id, lineno);
+    if (a->external_id) {
+        unsigned long first = keyset_add(&r->keys, a->external_id, lineno);
         if (first) {
             note_skip(r, "same key as an earlier line", lineno);
-            kb_article_release(&a);
             return 0;
         }
     }
-    if (r->failed) { /* atomic, already failing: only check the rest */
-        kb_article_release(&a);
+    if (r->failed) /* atomic, already failing: only check the rest */
         return 0;
-    }
-    rc = write_article(r, &a, &why);
-    kb_article_release(&a);
+    int rc = write_article(r, a, &why);
     if (rc && line_error(rc)) {
         bad_line(r, &why, lineno);
         return 0;
@@ -420,23 +583,25 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
     size_t sections_before = section_count(s);
     bool read_error = false;
     rc = tx_begin(&r, d);
+    struct queue q = {0};
+    struct item *it = NULL;
+    size_t total = (size_t)kb_jsonl_size(rd); /* set at open: safe beside the reader */
+    if (rc == 0)
+        queue_start(&q, rd, opts->limit);
     while (rc == 0) {
-        struct kb_str line;
-        unsigned long lineno = 0;
-        struct kb_diag why;
-        kb_diag_clear(&why);
-        int got = kb_jsonl_next(rd, &line, &lineno, &why);
+        it = queue_next(&q, it);
+        int got = it ? it->got : 0;
         if (got == 0)
             break;
         if (got == KB_ETOOBIG) { /* a line over the cap: the reader goes on after it */
             if (opts->limit && rep.records >= opts->limit)
                 break;
             rep.records++;
-            bad_line(&r, &why, why.line);
+            bad_line(&r, &it->why, it->why.line);
             continue;
         }
         if (got < 0) { /* read or decoding error: the input cannot be trusted further */
-            *d = why;
+            *d = it->why;
             rc = got;
             read_error = true;
             break;
@@ -444,11 +609,11 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
         if (opts->limit && rep.records >= opts->limit)
             break;
         rep.records++;
-        rc = one_record(&r, &line, lineno, d);
+        rc = one_record(&r, it, d);
         if (opts->progress && rep.records % PROGRESS_EVERY == 0)
-            opts->progress(opts->progress_ctx, (size_t)kb_jsonl_bytes_in(rd),
-                           (size_t)kb_jsonl_size(rd));
+            opts->progress(opts->progress_ctx, (size_t)it->bytes_in, total);
     }
+    queue_finish(&q, it); /* the reader is joined: rd is this thread's again */
     if (rc == 0 && r.failed) {
         *d = r.first;
         rc = d->code ? d->code : KB_EINVAL;

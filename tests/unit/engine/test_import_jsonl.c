@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <lzma.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,6 +491,114 @@ static void test_no_related_leaves_lists_stale(void **state)
     assert_int_equal(stale(f), 0);
 }
 
+/* n records (numbered from 1) as xz; *len gets the compressed size. */
+static uint8_t *xz_records(int n, size_t *len)
+{
+    size_t cap = (size_t)n * 400 + 1;
+    char *buf = calloc(1, cap);
+    for (int i = 1; i <= n; i++)
+        add_record(buf, cap, i, i % 3 ? "sport" : "economy", NULL);
+    size_t m = strlen(buf), bound = lzma_stream_buffer_bound(m), pos = 0;
+    uint8_t *xz = malloc(bound);
+    assert_int_equal(
+        lzma_easy_buffer_encode(0, LZMA_CHECK_CRC64, NULL, (uint8_t *)buf, m, xz, &pos, bound),
+        LZMA_OK);
+    free(buf);
+    *len = pos;
+    return xz;
+}
+
+/* The reader thread runs ahead of the writer by a ring of items: every way out of the
+ * import, with the reader parked on a full ring or still reading, stops and joins it (ASan
+ * checks nothing leaks), and the line numbers, counts and what is written are those of a
+ * reader in one thread. */
+static void test_reader_thread_error_paths(void **state)
+{
+    struct fixture *f = *state;
+    size_t len;
+    uint8_t *xz = xz_records(600, &len);
+    char path[160];
+    snprintf(path, sizeof(path), "%s/many.xz", f->dir);
+    struct kb_import_report rep;
+    struct kb_diag d;
+
+    /* --limit far before the end: the reader stops at the record past it. */
+    write_file(path, xz, len);
+    struct kb_import_opts opts = {.limit = 250, .mode = KB_IMPORT_SKIP_BAD, .batch = 100};
+    assert_int_equal(run(f, path, &opts, &rep, &d), 0);
+    assert_int_equal(rep.records, 250);
+    assert_int_equal(rep.created, 250);
+    assert_int_equal(count(f), 250);
+
+    /* A cut .xz: a read error several rings after the start.  Atomic: nothing written. */
+    write_file(path, xz, len * 2 / 3);
+    opts = (struct kb_import_opts){0};
+    assert_int_equal(run(f, path, &opts, &rep, &d), KB_EINVAL);
+    assert_non_null(strstr(d.msg, "truncated"));
+    unsigned long cut = d.line;
+    if (cut <= 250 || cut >= 600)
+        fail_msg("cut at line %lu: %s", cut, d.msg);
+    assert_int_equal(count(f), 250);
+    /* Skip-bad: every whole line before the cut is kept, the same line is named. */
+    opts.mode = KB_IMPORT_SKIP_BAD;
+    assert_int_equal(run(f, path, &opts, &rep, &d), KB_EINVAL);
+    assert_int_equal(d.line, cut);
+    assert_int_equal(count(f), cut - 1);
+    assert_int_equal(rep.unchanged, 250);
+    assert_int_equal(rep.created, cut - 1 - 250);
+
+    /* A fatal database error on line 420 (a trigger the store does not expect) while the
+     * reader is ahead: the import ends there naming the line; atomic writes nothing, and
+     * skip-bad keeps the whole batches before it. */
+    write_file(path, xz, len);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TRIGGER t_fail BEFORE INSERT ON articles "
+                                  "WHEN NEW.headline = 'الخبر رقم 420' "
+                                  "BEGIN SELECT json('{'); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    size_t before = count(f);
+    opts = (struct kb_import_opts){0};
+    int rc = run(f, path, &opts, &rep, &d);
+    assert_true(rc < 0);
+    assert_false(rc == KB_EINVAL || rc == KB_ETOOBIG || rc == KB_EEXISTS);
+    assert_int_equal(d.line, 420);
+    assert_int_equal(count(f), before);
+    opts = (struct kb_import_opts){.mode = KB_IMPORT_SKIP_BAD, .batch = 20};
+    rc = run(f, path, &opts, &rep, &d);
+    assert_true(rc < 0);
+    assert_int_equal(d.line, 420);
+    /* lines before..419 are new: whole batches of 20 of them were committed */
+    assert_int_equal(count(f), before + (419 - before) / 20 * 20);
+    assert_int_equal(sqlite3_exec(db, "DROP TRIGGER t_fail", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    /* Malformed lines far apart, atomic: every one reported with its own line number. */
+    before = count(f);
+    size_t cap = 600 * 400;
+    char *buf = calloc(1, cap);
+    for (int i = 1; i <= 600; i++) {
+        if (i == 77 || i == 333 || i == 598)
+            strcat(buf, "{\"title\": \"بلا نهاية\n");
+        else
+            add_record(buf, cap, 1000 + i, "sport", NULL);
+    }
+    write_file(f->file, buf, strlen(buf));
+    free(buf);
+    assert_int_equal(run(f, f->file, NULL, &rep, &d), KB_EINVAL);
+    assert_int_equal(d.line, 77);
+    const struct kb_import_skip *e = reason(&rep, "invalid JSON");
+    assert_int_equal(e->count, 3);
+    assert_int_equal(e->lines[0], 77);
+    assert_int_equal(e->lines[1], 333);
+    assert_int_equal(e->lines[2], 598);
+    assert_int_equal(rep.records, 600);
+    assert_int_equal(count(f), before);
+    free(xz);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +611,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_product_records_and_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_follows_batched_imports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_related_leaves_lists_stale, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_thread_error_paths, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
