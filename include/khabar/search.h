@@ -179,6 +179,23 @@ void kb_search_html_text(struct kb_buf *out, const char *html, size_t n);
  * line break more): the start of the text, for a snippet that needs no more. */
 void kb_search_html_text_prefix(struct kb_buf *out, const char *html, size_t n, size_t want);
 
+/* ---- pre-analyzed text for the index (fts5.c) ----------------------------------------- */
+
+/* A text analyzed ahead of its indexing (INDEX mode), on any thread: a bulk import's reader
+ * thread.  NULL for an empty text (or one kb_analyze refuses). */
+struct kb_search_pretok;
+struct kb_search_pretok *kb_search_pretok_make(const char *text, size_t n);
+void kb_search_pretok_free(struct kb_search_pretok *p); /* NULL is a no-op */
+/* Give `p` (may be NULL) to the calling thread's tokenizer: the next time this thread's
+ * connection indexes a document column whose bytes are exactly p's text, the recorded
+ * tokens are replayed instead of analyzing it (the index is the same).  Offers are used
+ * once; beyond 96 MB held they are dropped (analyzed as usual): false then. */
+bool kb_search_pretok_offer(struct kb_search_pretok *p);
+/* Drop this thread's offers not used yet (after a commit or rollback), and how many
+ * are held. */
+void kb_search_pretok_clear(void);
+size_t kb_search_pretok_pending(void);
+
 /* ---- SQLite (for lib/store's SQLite backend) ------------------------------------------ */
 
 /* Register, on one connection, the "khabar" FTS5 tokenizer and the SQL function
