@@ -300,6 +300,13 @@ static void suggestions(struct kb_buf *out, const struct kb_search_result *r, co
                           "الكلمة لتجد كل ما يبدأ بها.</li>\n</ul>\n");
 }
 
+/* A store without search (PostgreSQL for now, docs/store.md): its search pages answer 503
+ * with that reason, never a 500. */
+static bool no_search_here(struct kb_store *s)
+{
+    return strcmp(kb_store_backend(s), "sqlite") != 0;
+}
+
 int kb_pages_search(struct kb_store *s, const struct kb_site *site,
                     const struct kb_search_params *p, int64_t now, struct kb_page *out,
                     struct kb_diag *d)
@@ -313,6 +320,13 @@ int kb_pages_search(struct kb_store *s, const struct kb_site *site,
     struct kb_search_result r;
     int rc = engine_search(s, site, q, strlen(q), param_sort(p->sort), (size_t)page, size, now,
                            p->index, &r, d);
+    if (rc && no_search_here(s)) {
+        kb_pages_error(site, 503,
+                       en ? "Search is not available on this site's database yet."
+                          : "البحث غير متاح بعد على قاعدة بيانات هذا الموقع.",
+                       out);
+        return 0;
+    }
     if (rc)
         return rc;
 
@@ -499,6 +513,11 @@ int kb_pages_api_search(struct kb_store *s, const struct kb_site *site,
     struct kb_search_result r;
     int rc = engine_search(s, site, q, strlen(q), param_sort(p->sort), (size_t)page, (size_t)per,
                            now, p->index, &r, d);
+    if (rc && no_search_here(s)) {
+        kb_pages_api_error(503, "unavailable", NULL,
+                           "البحث غير متاح بعد على قاعدة بيانات هذا الموقع", out);
+        return 0;
+    }
     if (rc)
         return rc;
     struct kb_buf b;

@@ -149,6 +149,23 @@ describe('PostgreSQL store: the same site as SQLite', { skip }, () => {
     assert.ok(ok >= 40, `only ${ok} pages answered 200`);
   });
 
+  test('search, not on PostgreSQL yet, answers 503 with the reason (page and API), never 500', async () => {
+    const q = encodeURIComponent('معرض الكتاب');
+    const page = await request(pg.url(`/search?q=${q}`), { headers: { host: HOST } });
+    assert.equal(page.status, 503);
+    assert.match(page.body.toString('utf8'), /البحث غير متاح بعد على قاعدة بيانات هذا الموقع/);
+    const apiRes = await request(pg.url(`/api/v1/search?q=${q}`), { headers: { host: HOST } });
+    assert.equal(apiRes.status, 503);
+    const body = JSON.parse(apiRes.body.toString('utf8'));
+    assert.equal(body.error.code, 'unavailable');
+    // The empty search page needs no index: the same on both.
+    const [a, b] = await Promise.all([sqlite, pg].map((srv) => request(srv.url('/search'), { headers: { host: HOST } })));
+    assert.equal(b.status, 200);
+    assert.ok(a.body.equals(b.body));
+    // SQLite answers the same query.
+    assert.equal((await request(sqlite.url(`/search?q=${q}`), { headers: { host: HOST } })).status, 200);
+  });
+
   test('a write through PostgreSQL shows on its pages (the cache follows its data version)', async () => {
     const before = await request(pg.url('/'), { headers: { host: HOST } });
     sh(path.join(bindir, 'psql'), ['-X', '-q', pgUrl, '-c',
