@@ -223,6 +223,65 @@ describe('the editors\' UI: sections, tokens and sessions, digits, media', { ski
     }
   });
 
+  test('digits: with site.digits = arabic the list, dates, reading time and preview use ١٢٣ like the public page; latin again gives 123', async () => {
+    const body = `<p>${Array.from({ length: 450 }, () => 'كلمة').join(' ')}</p>`;
+    const made = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await api(base, 'POST', '/api/v1/articles', {
+        session: sessions.ed1,
+        body: { headline: `خبر الأرقام ${['الأول', 'الثاني', 'الثالث'][i]}`, section: 'politics', status: 'published', published: '2025-03-14T09:05:00Z', body_html: body },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+      made.push(r.json);
+    }
+    assert.equal(made[0].reading_minutes, 3);
+    const publicLabel = async () => {
+      const html = await (await fetch(`${base}${made[0].url}`)).text();
+      return /class="reading-time"[^>]*>([^<]+)</.exec(html)?.[1];
+    };
+    const ASCII = /[0-9]/;
+    const INDIC = /[\u0660-\u0669]/;
+    runOk(['config', 'site.digits', 'arabic'], { db: ws.db });
+    const { context, page, errors } = await signIn('ed1');
+    try {
+      const caption = page.locator('table.articles caption');
+      await caption.waitFor();
+      assert.equal(await caption.textContent(), `${'٣'} مقالات`);
+      const date = await page.locator('table.articles tbody tr').first().locator('time').textContent();
+      assert.match(date, INDIC);
+      assert.doesNotMatch(date, ASCII, date);
+      assert.match(date, /١٤ مارس ٢٠٢٥/);
+      await page.goto(`${base}/admin/#/articles/${made[0].id}`);
+      const rt = page.locator('.readtime');
+      await page.waitForFunction(() => /قراءة/.test(document.querySelector('.readtime')?.textContent || ''));
+      assert.equal(await rt.textContent(), '٣ دقائق قراءة · ٤٥٠ كلمة');
+      // The same label as the public page's, digits included.
+      const pub = await publicLabel();
+      assert.equal(pub, '٣ دقائق قراءة');
+      const frame = page.frameLocator('iframe.preview-frame');
+      assert.equal(await frame.locator('.reading-time').textContent(), pub);
+      const when = await frame.locator('.meta time').textContent();
+      assert.match(when, INDIC);
+      assert.doesNotMatch(when, ASCII);
+      await page.getByText('المراجعات السابقة').click();
+      assert.match(await page.locator('.rev-list li').first().textContent(), /^#١ /);
+
+      runOk(['config', 'site.digits', 'latin'], { db: ws.db });
+      await page.goto(`${base}/admin/?r=1#/articles/${made[0].id}`);
+      await page.waitForFunction(() => /قراءة/.test(document.querySelector('.readtime')?.textContent || ''));
+      assert.equal(await rt.textContent(), '3 دقائق قراءة · 450 كلمة');
+      assert.equal(await publicLabel(), '3 دقائق قراءة');
+      await page.goto(`${base}/admin/?r=2#/articles`);
+      await caption.waitFor();
+      assert.equal(await caption.textContent(), '3 مقالات');
+      assert.match(await page.locator('table.articles tbody tr').first().locator('time').textContent(), /14 مارس 2025/);
+      assert.deepEqual(errors, []);
+    } finally {
+      runOk(['config', 'site.digits', 'latin'], { db: ws.db });
+      await context.close();
+    }
+  });
+
   test('no sideways scrolling at 375 px on the new screens', async () => {
     const { context, page, errors } = await signIn('ed1', { width: 375 });
     try {

@@ -11,6 +11,7 @@ import { message, request } from './api.js';
 import { ROLES, field, h, mount, toast } from './dom.js';
 import { sessionLost, state } from './app.js';
 import { display } from './tz.js';
+import { fmtNum } from './num.js';
 
 const ORDER = ['contributor', 'author', 'editor', 'admin'];
 
@@ -139,7 +140,7 @@ export async function accountView(el) {
   }
 
   async function end(list, all = false) {
-    if (all && !window.confirm(`إنهاء ${list.length === 1 ? 'الجلسة الأخرى' : `الجلسات الأخرى (${list.length})`}؟`)) return;
+    if (all && !window.confirm(`إنهاء ${list.length === 1 ? 'الجلسة الأخرى' : `الجلسات الأخرى (${fmtNum(list.length)})`}؟`)) return;
     let failed = 0;
     for (const x of list) {
       const r = await request('DELETE', `/api/v1/sessions/${x.id}`);

@@ -5,10 +5,11 @@
 
 import { message, request, setCsrf } from './api.js';
 import { ROLES, field, h, mount, toast } from './dom.js';
+import { setDigits } from './num.js';
 
 export const state = {
   user: null, // {id, name, role}
-  site: { name: 'خبر', timezone: 'Asia/Riyadh', language: 'ar', authors_publish: false },
+  site: { name: 'خبر', timezone: 'Asia/Riyadh', language: 'ar', digits: 'latin', authors_publish: false },
   sections: [],
   leave: null, // the current view's "may I leave?" check (unsaved changes)
 };
@@ -30,6 +31,7 @@ async function loadSession() {
   if (r.status !== 200) return false;
   state.user = r.json.user;
   state.site = { ...state.site, ...(r.json.site || {}) };
+  setDigits(state.site.digits);
   setCsrf(r.json.csrf);
   const s = await request('GET', '/api/v1/sections');
   state.sections = s.ok ? s.json.sections : [];

@@ -3,6 +3,8 @@
 // places that set innerHTML are the body editor and the preview, with the server's
 // sanitized body_html (see editor.js).
 
+import { fmtNum } from './num.js';
+
 /**
  * h('button', {class: 'x', onclick: f, 'aria-label': '…'}, 'text', child, …): an element.
  * Attributes: `class`, `on<event>` (listeners), booleans (true → present, false/null → absent),
@@ -104,9 +106,9 @@ export function articlesCount(n) {
   if (n === 1) return 'مقال واحد';
   if (n === 2) return 'مقالان';
   const r = n % 100;
-  if (r >= 3 && r <= 10) return `${n} مقالات`;
-  if (r >= 11 && r <= 99) return `${n} مقالاً`;
-  return `${n} مقال`;
+  if (r >= 3 && r <= 10) return `${fmtNum(n)} مقالات`;
+  if (r >= 11 && r <= 99) return `${fmtNum(n)} مقالاً`;
+  return `${fmtNum(n)} مقال`;
 }
 
 /** A status badge. */

@@ -19,6 +19,7 @@ import { canPublish, isStaff, sessionLost, state } from './app.js';
 import { countWords, countWordsNode, label as readLabel, minutes } from './readtime.js';
 import { display, instantToWall, isoUtc, wallToInstant } from './tz.js';
 import { richText } from './richtext.js';
+import { fmtNum } from './num.js';
 
 const AUTOSAVE_MS = 3000;
 const PREVIEW_MS = 250;
@@ -328,7 +329,7 @@ class Editor {
   refreshCounts() {
     const words = countWords(this.f.lede.value) + countWordsNode(this.rich.region);
     const lang = this.article?.language || state.site.language || 'ar';
-    this.readtime.textContent = `${readLabel(minutes(words, lang), lang)} · ${words} كلمة`;
+    this.readtime.textContent = `${readLabel(minutes(words, lang), lang)} · ${wordsCount(words)}`;
     this.readtime.dataset.words = String(words);
   }
 
@@ -569,7 +570,7 @@ class Editor {
       copyright: m.copyright ?? query.copyright,
     };
     this.uploadState.className = 'upload-state ok';
-    this.uploadState.textContent = `رُفعت الصورة (${m.width}×${m.height})`;
+    this.uploadState.textContent = `رُفعت الصورة (${fmtNum(m.width)}×${fmtNum(m.height)})`;
     this.showPhoto();
     this.changed();
   }
@@ -651,7 +652,7 @@ class Editor {
     this.diffBox = h('div', { class: 'diff', 'aria-live': 'polite' });
     mount(this.revList,
       h('ol', { class: 'rev-list' }, r.json.revisions.map((v) => h('li', { dataset: { number: v.number } },
-        h('span', {}, `#${v.number} — ${v.user || 'النظام'} — `, h('time', { datetime: v.created }, display(Date.parse(v.created), zone))),
+        h('span', {}, `#${fmtNum(v.number)} — ${v.user || 'النظام'} — `, h('time', { datetime: v.created }, display(Date.parse(v.created), zone))),
         h('span', { class: 'changed' }, (v.changed || []).map((k) => FIELDS[k] || k).join('، ')),
         h('button', { type: 'button', class: 'link', onclick: () => this.showDiff(v.number) }, 'الفرق مع الحالي'),
         h('button', { type: 'button', class: 'link', onclick: () => this.restore(v.number) }, 'استعد هذه')))),
@@ -667,7 +668,7 @@ class Editor {
     const d = r.json;
     const fields = (d.fields || []).filter((f) => f.field !== 'body_html');
     mount(this.diffBox,
-      h('h3', {}, `من المراجعة #${n} إلى النسخة الحالية`),
+      h('h3', {}, `من المراجعة #${fmtNum(n)} إلى النسخة الحالية`),
       d.changed?.length ? null : h('p', {}, 'لا فرق.'),
       fields.length
         ? h('table', { class: 'diff-fields' },
@@ -698,9 +699,18 @@ class Editor {
     this.fill(r.json);
     this.lastSaved = this.snapshot();
     this.dropLocal();
-    toast(`استُعيدت المراجعة #${n}`, 'ok');
+    toast(`استُعيدت المراجعة #${fmtNum(n)}`, 'ok');
     this.loadRevisions();
   }
+}
+
+/** "كلمة واحدة", "كلمتان", "3 كلمات", "11 كلمة", "100 كلمة" in the site's digits. */
+function wordsCount(n) {
+  if (n === 0) return 'لا كلمات';
+  if (n === 1) return 'كلمة واحدة';
+  if (n === 2) return 'كلمتان';
+  const r = n % 100;
+  return r >= 3 && r <= 10 ? `${fmtNum(n)} كلمات` : `${fmtNum(n)} كلمة`;
 }
 
 /** The text of an HTML fragment, read in an inert template (nothing loads or runs). */

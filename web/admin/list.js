@@ -7,6 +7,7 @@ import { message, request } from './api.js';
 import { STATUS, articlesCount, badge, field, h, mount, toast } from './dom.js';
 import { sessionLost, state } from './app.js';
 import { display } from './tz.js';
+import { fmtNum } from './num.js';
 
 const PER_PAGE = 20;
 
@@ -93,7 +94,7 @@ export async function listView(el, params) {
     pages > 1
       ? h('nav', { class: 'pager', 'aria-label': 'الصفحات' },
         q.page > 1 ? h('a', { href: hashFor({ ...q, page: q.page - 1 }) }, 'السابق') : null,
-        h('span', {}, `صفحة ${q.page} من ${pages}`),
+        h('span', {}, `صفحة ${fmtNum(q.page)} من ${fmtNum(pages)}`),
         q.page < pages ? h('a', { href: hashFor({ ...q, page: q.page + 1 }) }, 'التالي') : null)
       : null);
   return {};

@@ -7,6 +7,8 @@
 // format marks neither make nor break a word; combining marks continue one; an apostrophe
 // between two letters joins them.  Block tags and <br> separate words, inline tags do not.
 
+import { fmtNum } from './num.js';
+
 const WPM = { ar: 180, en: 238 };
 const WPM_OTHER = 184;
 
@@ -99,15 +101,16 @@ export function arabicPlural(n) {
   return 'other';
 }
 
-/** The label a reader sees: "دقيقتان قراءة", "3 دقائق قراءة", "11 دقيقة قراءة", "3 min read". */
+/** The label a reader sees: "دقيقتان قراءة", "3 دقائق قراءة" ("٣ دقائق قراءة" with the site's
+ * Arabic digits), "11 دقيقة قراءة", "3 min read". */
 export function label(mins, lang) {
   const m = Math.max(1, mins | 0);
   const key = String(lang || 'ar').toLowerCase().split(/[-_]/)[0];
-  if (key !== 'ar') return `${m} min read`;
+  if (key !== 'ar') return `${fmtNum(m)} min read`;
   switch (arabicPlural(m)) {
     case 'one': return 'دقيقة واحدة قراءة';
     case 'two': return 'دقيقتان قراءة';
-    case 'few': return `${m} دقائق قراءة`;
-    default: return `${m} دقيقة قراءة`;
+    case 'few': return `${fmtNum(m)} دقائق قراءة`;
+    default: return `${fmtNum(m)} دقيقة قراءة`;
   }
 }

@@ -9,6 +9,7 @@
 import { message, request } from './api.js';
 import { field, h, id, mount, toast } from './dom.js';
 import { isStaff, sessionLost, state } from './app.js';
+import { fmtNum } from './num.js';
 
 /** The sections as a tree, in display order: [{s, depth}] (children follow their parent). */
 export function sectionTree(list) {
@@ -222,9 +223,9 @@ export function sectionsCount(n) {
   if (n === 1) return 'قسم واحد';
   if (n === 2) return 'قسمان';
   const r = n % 100;
-  if (r >= 3 && r <= 10) return `${n} أقسام`;
-  if (r >= 11 && r <= 99) return `${n} قسماً`;
-  return `${n} قسم`;
+  if (r >= 3 && r <= 10) return `${fmtNum(n)} أقسام`;
+  if (r >= 11 && r <= 99) return `${fmtNum(n)} قسماً`;
+  return `${fmtNum(n)} قسم`;
 }
 
 function newSectionForm(getList, done) {

@@ -2,6 +2,8 @@
 // the browser's own zone data (Intl).  Editors type a schedule as the newsroom's local time,
 // whatever zone their laptop is in; the API gets an ISO 8601 instant in UTC.
 
+import { numberingSystem } from './num.js';
+
 /** Offset of `zone` from UTC at instant `ms`, in minutes (east positive). */
 export function zoneOffset(ms, zone) {
   const parts = new Intl.DateTimeFormat('en-US', {
@@ -38,10 +40,10 @@ export function isoUtc(ms) {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** A human date-time in Arabic in `zone`: "29 نوفمبر 2026، 14:30". */
+/** A human date-time in Arabic in `zone`, in the site's digits: "29 نوفمبر 2026، 14:30" or "٢٩ نوفمبر ٢٠٢٦، ١٤:٣٠". */
 export function display(ms, zone) {
   if (!Number.isFinite(ms)) return '';
-  return new Intl.DateTimeFormat('ar-EG-u-nu-latn', {
+  return new Intl.DateTimeFormat(`ar-EG-u-nu-${numberingSystem()}`, {
     timeZone: zone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).format(new Date(ms));
 }
