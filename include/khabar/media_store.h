@@ -46,5 +46,10 @@ KB_MUST_CHECK int kb_store_media_set_text(struct kb_store *s, int64_t id, const 
 KB_MUST_CHECK int kb_store_media_list(struct kb_store *s, size_t offset, size_t limit,
                                       struct kb_media_rec **out, size_t *n, size_t *total,
                                       struct kb_diag *d);
+/* As kb_store_media_list, only the photos whose alt, caption, credit, copyright or
+ * uploader's name contain `q` (a substring; ASCII letters in any case; NULL or "": all). */
+KB_MUST_CHECK int kb_store_media_find(struct kb_store *s, const char *q, size_t offset,
+                                      size_t limit, struct kb_media_rec **out, size_t *n,
+                                      size_t *total, struct kb_diag *d);
 
 #endif

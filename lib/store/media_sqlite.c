@@ -161,23 +161,46 @@ int kb_store_media_set_text(struct kb_store *s, int64_t id, const char *alt, con
     return 0;
 }
 
+/* The photos' text a search looks in: alt, caption, credit, copyright and the uploader. */
+#define MATCH                                                                                      \
+    "WHERE instr(lower(m.alt || ' ' || m.caption || ' ' || m.credit || ' ' || m.copyright || "     \
+    "' ' || coalesce(u.name, '')), lower(?3)) > 0 "
+
 int kb_store_media_list(struct kb_store *s, size_t offset, size_t limit, struct kb_media_rec **out,
                         size_t *n, size_t *total, struct kb_diag *d)
 {
+    return kb_store_media_find(s, NULL, offset, limit, out, n, total, d);
+}
+
+int kb_store_media_find(struct kb_store *s, const char *q, size_t offset, size_t limit,
+                        struct kb_media_rec **out, size_t *n, size_t *total, struct kb_diag *d)
+{
+    bool all = !q || !*q;
     sqlite3_stmt *st;
-    int rc = prep(s, "SELECT count(*) FROM media", &st, d);
+    int rc = prep(s,
+                  all ? "SELECT count(*) FROM media"
+                      : "SELECT count(*) FROM media m LEFT JOIN users u ON u.id = "
+                        "m.uploaded_by " MATCH,
+                  &st, d);
     if (rc)
         return rc;
+    if (!all)
+        sqlite3_bind_text(st, 3, q, -1, SQLITE_TRANSIENT);
     int r = sqlite3_step(st);
     size_t count = r == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     if (r != SQLITE_ROW)
         return fail(kb_store_sqlite_db(s), r, "counting photos", d);
-    if ((rc = prep(s, "SELECT " COLUMNS "ORDER BY m.created DESC, m.id DESC LIMIT ? OFFSET ?", &st,
-                   d)))
+    if ((rc = prep(s,
+                   all ? "SELECT " COLUMNS "ORDER BY m.created DESC, m.id DESC LIMIT ?1 OFFSET ?2"
+                       : "SELECT " COLUMNS MATCH
+                         "ORDER BY m.created DESC, m.id DESC LIMIT ?1 OFFSET ?2",
+                   &st, d)))
         return rc;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)offset);
+    if (!all)
+        sqlite3_bind_text(st, 3, q, -1, SQLITE_TRANSIENT);
     struct kb_media_rec *v = NULL;
     size_t k = 0, cap = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {

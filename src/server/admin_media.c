@@ -4,7 +4,7 @@
  *
  *   POST  /api/v1/media?alt=&caption=&credit=&copyright=   raw image bytes → 201 (200 when
  *                                                           the same bytes were stored before)
- *   GET   /api/v1/media[?page=&per_page=]                   newest first
+ *   GET   /api/v1/media[?q=&page=&per_page=]                newest first; q: text search
  *   GET   /api/v1/media/{id}
  *   PATCH /api/v1/media/{id}   {"alt","caption","credit","copyright"} (strings, any subset)
  *
@@ -186,18 +186,27 @@ out:
 
 static enum MHD_Result list(struct answer *a)
 {
-    char *page_s = adm_query_get(a, "page"), *per_s = adm_query_get(a, "per_page");
+    char *page_s = adm_query_get(a, "page"), *per_s = adm_query_get(a, "per_page"),
+         *q = adm_query_get(a, "q");
     int64_t page = page_s ? adm_parse_id(page_s) : 1, per = per_s ? adm_parse_id(per_s) : PER_PAGE;
     free(page_s);
     free(per_s);
-    if (page < 1 || page > 100000 || per < 1 || per > 100)
+    if (q && strlen(q) > 200) {
+        free(q);
+        return adm_send_error(a, 400, "invalid", "q", "نص البحث أطول من المسموح");
+    }
+    if (page < 1 || page > 100000 || per < 1 || per > 100) {
+        free(q);
         return adm_send_error(a, 400, "invalid", page < 1 || page > 100000 ? "page" : "per_page",
                               "رقم الصفحة أو عدد العناصر غير صالح");
+    }
     struct kb_media_rec *v = NULL;
     size_t n = 0, total = 0;
     struct kb_diag d;
     kb_diag_clear(&d);
-    int rc = kb_store_media_list(a->s, (size_t)((page - 1) * per), (size_t)per, &v, &n, &total, &d);
+    int rc =
+        kb_store_media_find(a->s, q, (size_t)((page - 1) * per), (size_t)per, &v, &n, &total, &d);
+    free(q);
     if (rc)
         return adm_send_diag(a, rc, &d);
     struct kb_buf b;
