@@ -184,10 +184,25 @@ KB_MUST_CHECK int kb_store_translations_get(struct kb_store *s, int64_t id, bool
 
 /* The canonical form of an old address, appended to `out`: the path of an http(s) URL or
  * of a site path ("/2020/05/x/"), without query or fragment, %XX escapes decoded (so
- * percent-encoded Arabic matches its UTF-8 form), trailing '/' removed.  KB_EINVAL (field
- * "url") when it has no path, is the root "/", or decodes to invalid UTF-8 or a control
- * character; KB_ETOOBIG over KB_REDIRECT_MAX_PATH bytes.  Pure; thread-safe. */
+ * percent-encoded Arabic matches its UTF-8 form), trailing '/' removed.  The root with
+ * WordPress's post or page id in its query ("/?p=12&x=1", "https://h?page_id=7") is
+ * "/?p=12" / "/?page_id=7".  KB_EINVAL (field "url") when it has no path, is the root "/"
+ * otherwise, or decodes to invalid UTF-8 or a control character; KB_ETOOBIG over
+ * KB_REDIRECT_MAX_PATH bytes.  Pure; thread-safe. */
 KB_MUST_CHECK int kb_redirect_path(const char *url, struct kb_buf *out, struct kb_diag *d);
+/* kb_redirect_path of `url` when it is an address on this site: a site path ("/x/y"), or
+ * an http(s) URL whose host[:port] is base_url's (either scheme, any case).  KB_ENOTFOUND
+ * when it is on another host or base_url is not an http(s) URL; else as kb_redirect_path. */
+KB_MUST_CHECK int kb_redirect_own_path(const char *url, const char *base_url, struct kb_buf *out,
+                                       struct kb_diag *d);
+/* Record `url` as an old address of stored article `a` (id, section slug, slug) when it is
+ * on this site (kb_redirect_own_path against base_url, or the site.base_url setting when
+ * base_url is NULL) and is not a's current address; anything else — another host, no
+ * usable path, not an address at all ("html:...", a number) — records nothing and is not an
+ * error.  *recorded (optional) says whether a row was written.  Errors: the store's. */
+KB_MUST_CHECK int kb_store_redirect_put_own(struct kb_store *s, const char *url,
+                                            const char *base_url, const struct kb_article *a,
+                                            bool *recorded, struct kb_diag *d);
 /* Record that canonical `path` was article `article_id`'s address (a path already
  * recorded moves to this article).  KB_ENOTFOUND when no such article. */
 KB_MUST_CHECK int kb_store_redirect_put(struct kb_store *s, const char *path, int64_t article_id,

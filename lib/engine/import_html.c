@@ -10,7 +10,9 @@
  * Keys: the page's canonical URL (rel=canonical, og:url, JSON-LD url, else the address
  * the page was saved from), else "html:<date>:<headline>".  A key already stored is
  * updated, or counted unchanged when nothing a reader sees would change; a key seen
- * earlier in the same command is skipped (the first file wins).
+ * earlier in the same command is skipped (the first file wins).  The key and the address
+ * a page was saved from, when they are on this site (a site path, or site.base_url's
+ * host), are recorded as the article's old addresses (store.h, redirects).
  *
  * Dates: a page that gives its offset keeps it; a wall-clock date without one is read in
  * the site's time zone (setting site.timezone, default Asia/Riyadh).  A page without any
@@ -100,7 +102,8 @@ struct run {
     const struct kb_import_opts *opts;
     struct kb_import_report *rep;
     const char *tz;
-    const char *section; /* --section, or NULL */
+    const char *section;  /* --section, or NULL */
+    const char *base_url; /* site.base_url ("" when unset): whose URLs are old addresses */
     char **keys;
     size_t nkeys;
 };
@@ -207,6 +210,23 @@ static int map_article(struct run *r, const struct kb_html_article *x, unsigned 
     return 0;
 }
 
+/* The page's addresses on this site — its key (the canonical URL) and the address it was
+ * saved from — become old addresses of article `a` (docs/wxr.md, "Old addresses"). */
+static int old_addresses(struct run *r, const struct kb_article *a, const char *url,
+                         struct kb_diag *d)
+{
+    const char *v[2] = {a->external_id, url};
+    for (size_t i = 0; i < 2; i++) {
+        bool rec = false;
+        int rc = v[i] ? kb_store_redirect_put_own(r->s, v[i], r->base_url, a, &rec, d) : 0;
+        if (rc)
+            return rc;
+        if (rec)
+            r->rep->redirects++;
+    }
+    return 0;
+}
+
 static int import_one(struct run *r, const char *file, const char *url, unsigned long file_no,
                       struct kb_diag *d)
 {
@@ -265,6 +285,8 @@ static int import_one(struct run *r, const char *file, const char *url, unsigned
             goto out;
     }
     rc = kb_store_article_put(r->s, &a, d);
+    if (rc == 0)
+        rc = old_addresses(r, &a, url, d);
     if (rc)
         goto out;
     if (created)
@@ -288,15 +310,20 @@ int kb_engine_import_html(struct kb_store *s, const char *const *files, const ch
     if (!d)
         d = &tmp;
     kb_diag_clear(d);
-    char *tz = NULL;
+    char *tz = NULL, *base = NULL;
     int rc = kb_store_setting_get(s, "site.timezone", &tz, d);
-    if (rc)
+    if (rc == 0)
+        rc = kb_store_setting_get(s, "site.base_url", &base, d);
+    if (rc) {
+        free(tz);
         return rc;
+    }
     struct run r = {.s = s,
                     .opts = opts,
                     .rep = &rep,
                     .tz = tz ? tz : DEFAULT_TZ,
                     .section = section && *section ? section : NULL,
+                    .base_url = base ? base : "",
                     .keys = kb_calloc(MAX_KEYS, sizeof(char *))};
     rc = kb_store_begin(s, d);
     for (size_t i = 0; rc == 0 && i < nfiles; i++) {
@@ -330,6 +357,7 @@ int kb_engine_import_html(struct kb_store *s, const char *const *files, const ch
         free(r.keys[i]);
     free(r.keys);
     free(tz);
+    free(base);
     if (report)
         *report = rep;
     return rc;

@@ -407,6 +407,18 @@ static int tx_begin(struct run *r, struct kb_diag *d)
     return rc;
 }
 
+/* The record's key, when it is an address on this site — a site path, or a URL on
+ * site.base_url's host, WordPress's "/?p=N" included — becomes an old address of the
+ * written article `a` (store.h, redirects; docs/jsonl.md). */
+static int record_old_address(struct run *r, const struct kb_article *a, struct kb_diag *d)
+{
+    bool rec = false;
+    int rc = kb_store_redirect_put_own(r->s, a->external_id, NULL, a, &rec, d);
+    if (rc == 0 && rec)
+        r->rep->redirects++;
+    return rc;
+}
+
 /* Store one parsed, valid article.  Line errors come back as KB_EINVAL / KB_ETOOBIG. */
 static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
 {
@@ -439,6 +451,8 @@ static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
             return rc;
     }
     rc = kb_store_article_put(r->s, a, d);
+    if (rc == 0)
+        rc = record_old_address(r, a, d);
     if (rc)
         return rc;
     if (created)

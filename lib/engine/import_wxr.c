@@ -645,8 +645,22 @@ static int after_write(struct run *r, const struct kb_wxr_item *it, const struct
         if (rc == 0)
             r->rep->redirects++;
     } else if (it->link[0]) {
-        warn(r, "link has no path to redirect (e.g. /?p=12): no redirect", line);
+        warn(r, "link has no path to redirect: no redirect", line);
     }
+    /* WordPress answers "/?p=<post id>" (pages "/?page_id=<id>") whatever the permalinks:
+     * links written that way, and the shortlinks, follow the article too. */
+    char idlink[48];
+    snprintf(idlink, sizeof(idlink), "/?%s=%lld",
+             strcmp(it->post_type, "page") == 0 ? "page_id" : "p", (long long)it->post_id);
+    struct kb_buf idpath;
+    kb_buf_init(&idpath, sizeof(idlink));
+    if (rc == 0 && it->post_id > 0 && kb_redirect_path(idlink, &idpath, NULL) == 0 &&
+        strcmp(kb_buf_cstr(&idpath), kb_buf_cstr(&path)) != 0) {
+        rc = kb_store_redirect_put(r->s, kb_buf_cstr(&idpath), a->id, d);
+        if (rc == 0)
+            r->rep->redirects++;
+    }
+    kb_buf_release(&idpath);
     kb_buf_release(&path);
     if (rc || r->opts->authors != KB_AUTHORS_USERS || !it->creator[0])
         return rc;

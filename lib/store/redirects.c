@@ -10,11 +10,13 @@
  * Invariants: paths are stored in one canonical form (kb_redirect_path: the path only,
  * percent-decoded to UTF-8, no trailing '/'), so "/2020/05/%D8%B3%D9%84%D8%A7%D9%85/",
  * "/2020/05/%d8%b3%d9%84%d8%a7%d9%85" and the raw UTF-8 bytes all find the same row; a
- * path names one article (the last import wins); "/" is never a redirect.  Statements
+ * path names one article (the last import wins); "/" is never a redirect, but WordPress's
+ * "/?p=N" and "/?page_id=N" are (their canonical form keeps that one query parameter).  Statements
  * are prepared per call on the store's own connection, so writes join the caller's
  * transaction.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sqlite3.h>
@@ -49,17 +51,49 @@ static int hexval(char c)
     return -1;
 }
 
+/* WordPress's address of a post or page by its id: "?p=12" / "?page_id=7" in the query
+ * `q` (after '?', up to '#'), as "/?p=12" / "/?page_id=7" (leading zeros dropped); false
+ * when the query has neither. */
+static bool wp_id_path(const char *q, struct kb_buf *out)
+{
+    static const char *const keys[] = {"p=", "page_id="};
+    size_t qn = strcspn(q, "#");
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(keys[k]);
+        for (const char *f = q; f < q + qn; f += strcspn(f, "&;") + 1) {
+            if ((size_t)(q + qn - f) <= kl || strncmp(f, keys[k], kl) != 0)
+                continue;
+            const char *v = f + kl, *e = v;
+            while (e < q + qn && *e >= '0' && *e <= '9')
+                e++;
+            if (e == v || (e < q + qn && *e != '&' && *e != ';'))
+                continue;
+            while (v + 1 < e && *v == '0')
+                v++;
+            if (e - v > 18 || (e - v == 1 && *v == '0'))
+                continue;
+            kb_buf_addf(out, "/?%s%.*s", keys[k], (int)(e - v), v);
+            return true;
+        }
+    }
+    return false;
+}
+
 int kb_redirect_path(const char *url, struct kb_buf *out, struct kb_diag *d)
 {
     const char *p = url ? url : "";
     if (strncasecmp(p, "http://", 7) == 0 || strncasecmp(p, "https://", 8) == 0) {
         p = strstr(p, "//") + 2;
         p += strcspn(p, "/?#"); /* the host and port */
+        if (*p == '?' && wp_id_path(p + 1, out))
+            return 0;
         if (*p != '/')
             return kb_diag_set(d, KB_EINVAL, "url", "no path after the host");
     } else if (*p != '/') {
         return kb_diag_set(d, KB_EINVAL, "url", "not an http(s) URL or a path");
     }
+    if (p[1] == '?' && wp_id_path(p + 2, out))
+        return 0;
     size_t n = strcspn(p, "?#");
     if (n > KB_REDIRECT_MAX_PATH)
         return kb_diag_set(d, KB_ETOOBIG, "url", "path longer than %d bytes", KB_REDIRECT_MAX_PATH);
@@ -90,6 +124,64 @@ int kb_redirect_path(const char *url, struct kb_buf *out, struct kb_diag *d)
     if (rc == 0)
         kb_buf_add(out, b.p, b.n);
     kb_buf_release(&b);
+    return rc;
+}
+
+int kb_redirect_own_path(const char *url, const char *base_url, struct kb_buf *out,
+                         struct kb_diag *d)
+{
+    const char *u = url ? url : "";
+    if (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0) {
+        const char *b = base_url ? base_url : "";
+        if (strncasecmp(b, "http://", 7) != 0 && strncasecmp(b, "https://", 8) != 0)
+            return kb_diag_set(d, KB_ENOTFOUND, "url", "site.base_url is not set");
+        const char *uh = strstr(u, "//") + 2, *bh = strstr(b, "//") + 2;
+        size_t un = strcspn(uh, "/?#"), bn = strcspn(bh, "/?#");
+        if (un != bn || strncasecmp(uh, bh, un) != 0)
+            return kb_diag_set(d, KB_ENOTFOUND, "url", "on another host");
+    } else if (u[0] != '/' || u[1] == '/') {
+        return kb_diag_set(d, KB_EINVAL, "url", "not an http(s) URL or a path");
+    }
+    return kb_redirect_path(u, out, d);
+}
+
+int kb_store_redirect_put_own(struct kb_store *s, const char *url, const char *base_url,
+                              const struct kb_article *a, bool *recorded, struct kb_diag *d)
+{
+    if (recorded)
+        *recorded = false;
+    if (!url || !a || !a->id || !a->slug || !a->section.slug)
+        return 0;
+    bool http = strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+    if (!http && url[0] != '/')
+        return 0; /* an external id that is no address ("html:...", a corpus number) */
+    char *setting = NULL;
+    if (http && !base_url) {
+        int rc = kb_store_setting_get(s, "site.base_url", &setting, d);
+        if (rc)
+            return rc;
+        base_url = setting;
+    }
+    struct kb_buf path, now;
+    kb_buf_init(&path, KB_REDIRECT_MAX_PATH + 1);
+    kb_buf_init(&now, 4 * KB_REDIRECT_MAX_PATH);
+    int rc = 0;
+    if (kb_redirect_own_path(url, base_url, &path, NULL) == 0) {
+        kb_article_url(&now, a);
+        struct kb_buf cur; /* the article's own address is no old one */
+        kb_buf_init(&cur, KB_REDIRECT_MAX_PATH + 1);
+        bool same = !kb_buf_err(&now) && kb_redirect_path(kb_buf_cstr(&now), &cur, NULL) == 0 &&
+                    strcmp(kb_buf_cstr(&cur), kb_buf_cstr(&path)) == 0;
+        kb_buf_release(&cur);
+        if (!same) {
+            rc = kb_store_redirect_put(s, kb_buf_cstr(&path), a->id, d);
+            if (rc == 0 && recorded)
+                *recorded = true;
+        }
+    }
+    kb_buf_release(&path);
+    kb_buf_release(&now);
+    free(setting);
     return rc;
 }
 

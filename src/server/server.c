@@ -882,8 +882,14 @@ static enum MHD_Result route(struct ctx *x)
     struct target *t = x->t;
     size_t n = t->nsegs;
     char **s = t->segs;
-    if (n == 0)
-        return serve_dynamic(x, R_HOME);
+    if (n == 0) {
+        /* WordPress's "/?p=12" / "/?page_id=7": an imported post's old address (or 404) */
+        struct kb_buf wp;
+        kb_buf_init(&wp, 64);
+        bool old = t->query && kb_redirect_path(x->rq->uri, &wp, NULL) == 0;
+        kb_buf_release(&wp);
+        return serve_dynamic(x, old ? R_REDIRECT : R_HOME);
+    }
     if (strcmp(s[0], "api") == 0) {
         x->api = true;
         if (n >= 3 && strcmp(s[1], "v1") == 0 && strcmp(s[2], "articles") == 0) {

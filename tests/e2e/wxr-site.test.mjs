@@ -33,7 +33,7 @@ describe('import wxr: a site moves in', () => {
       assert.match(r.stdout, /^ {2}1 shortcode \[gallery\] removed: line \d+$/m);
       assert.match(r.stdout, /^ {2}1 shortcode \[contact-form-7\] unknown: left as text: line \d+$/m);
       assert.match(r.stdout, /^ {2}1 media file not in --media-dir: kept as a remote URL: line \d+$/m);
-      assert.match(r.stdout, /5 sections given a parent, 2 users created .*, 5 old addresses redirect, 1 media files copied/);
+      assert.match(r.stdout, /5 sections given a parent, 2 users created .*, 10 old addresses redirect, 1 media files copied/);
       const before = dbFingerprint(ws.db);
       const again = runOk(['import', 'wxr', '-q', '--media-dir', ws.uploads, ws.xml], { db: ws.db });
       assert.match(again.stdout, /^0 created, 0 updated, 5 unchanged, 4 skipped$/m);
@@ -64,6 +64,18 @@ describe('import wxr: a site moves in', () => {
         const followed = await fetch(srv.url(forms[0]));
         assert.equal(followed.status, 200);
         assert.match(await followed.text(), /أقر المجلس البلدي/);
+        // WordPress's id links: /?p=<post id> and /?page_id=<page id>, other parameters ignored
+        for (const [p, to] of [['/?p=101', water.url], ['/?p=101&utm_source=feed', water.url], ['/?page_id=104', '/pages/من-نحن']]) {
+          const res = await request(srv.url(p));
+          assert.equal(res.status, 301, p);
+          assert.equal(decodeURIComponent(res.headers.location), decodeURIComponent(to), p);
+        }
+        const byId = await fetch(srv.url('/?p=101'));
+        assert.equal(byId.status, 200);
+        assert.match(await byId.text(), /أقر المجلس البلدي/);
+        assert.equal((await request(srv.url('/?p=105'))).status, 404, 'the draft');
+        assert.equal((await request(srv.url('/?p=999'))).status, 404, 'no such post');
+        assert.equal((await request(srv.url('/?page=1'))).status, 200, 'the home page still pages');
         // a draft's old address, and an address nobody had: 404
         assert.equal((await request(srv.url(`/2023/10/${enc('مسودة-الميزانية')}/`))).status, 404);
         assert.equal((await request(srv.url('/2023/10/nothing-here/'))).status, 404);

@@ -53,7 +53,18 @@ static void test_path_forms(void **state)
     assert_null(canon("https://old.example/", &code));
     assert_int_equal(code, KB_EINVAL);
     assert_null(canon("https://old.example", &code));
-    assert_null(canon("https://old.example?p=12", &code));
+    assert_null(canon("https://old.example/?page=2", &code)); /* not a post id */
+    assert_int_equal(code, KB_EINVAL);
+    assert_null(canon("/?p=", &code));
+    assert_null(canon("/?p=12x", &code));
+    assert_null(canon("/?p=0", &code));
+    assert_null(canon("/?xp=12", &code));
+    /* WordPress's post and page ids on the root keep that one parameter */
+    assert_string_equal(canon("https://old.example?p=12", NULL), "/?p=12");
+    assert_string_equal(canon("https://old.example/?p=0012&preview=true#x", NULL), "/?p=12");
+    assert_string_equal(canon("/?lang=ar&page_id=7", NULL), "/?page_id=7");
+    assert_string_equal(canon("/?page_id=7&p=3", NULL), "/?p=3");
+    assert_string_equal(canon("/2020/?p=12", NULL), "/2020"); /* only on the root */
     assert_null(canon("wxr:12", &code));
     assert_null(canon("/a/%ff%fe", &code)); /* not UTF-8 once decoded */
     assert_int_equal(code, KB_EINVAL);
@@ -122,6 +133,85 @@ static void test_put_find(void **state)
     assert_int_equal(kb_store_article_delete(s, live, NULL), 0);
     assert_int_equal(kb_store_redirect_count(s, 0, &n, NULL), 0);
     assert_int_equal(n, 0);
+    kb_store_close(s);
+}
+
+/* kb_redirect_own_path of `url` against `base`, or NULL (and *code). */
+static char *own(const char *url, const char *base, int *code)
+{
+    static char out[4096];
+    struct kb_buf b;
+    kb_buf_init(&b, 0);
+    int rc = kb_redirect_own_path(url, base, &b, NULL);
+    if (code)
+        *code = rc;
+    snprintf(out, sizeof(out), "%s", kb_buf_cstr(&b));
+    kb_buf_release(&b);
+    return rc ? NULL : out;
+}
+
+static void test_own_addresses(void **state)
+{
+    (void)state;
+    int code = 0;
+    const char *base = "https://News.Example";
+    assert_string_equal(own("https://news.example/2020/05/a/", base, NULL), "/2020/05/a");
+    assert_string_equal(own("http://NEWS.example/a?utm=1", base, NULL), "/a");
+    assert_string_equal(own("https://news.example/?p=9", base, NULL), "/?p=9");
+    assert_string_equal(own("/old/path/", NULL, NULL), "/old/path"); /* a site path */
+    assert_null(own("https://news.example.evil/a", base, &code));
+    assert_int_equal(code, KB_ENOTFOUND);
+    assert_null(own("https://news.example:8443/a", base, &code)); /* another port */
+    assert_int_equal(code, KB_ENOTFOUND);
+    assert_null(own("https://other.example/a", base, &code));
+    assert_int_equal(code, KB_ENOTFOUND);
+    assert_null(own("https://news.example/a", NULL, &code)); /* no base_url: unknown */
+    assert_int_equal(code, KB_ENOTFOUND);
+    assert_null(own("https://news.example/a", "", &code));
+    assert_null(own("//news.example/a", base, &code));
+    assert_int_equal(code, KB_EINVAL);
+    assert_null(own("html:2020-01-01:x", base, &code));
+    assert_int_equal(code, KB_EINVAL);
+
+    struct kb_store *s = open_mem();
+    struct kb_section sec = {0};
+    assert_int_equal(kb_store_section_ensure(s, "سياسة", &sec, NULL), 0);
+    kb_section_release(&sec);
+    int64_t id = put_article(s, "new-slug", KB_STATUS_PUBLISHED);
+    struct kb_article a;
+    kb_article_init(&a);
+    assert_int_equal(kb_store_article_get(s, id, &a, NULL), 0);
+    bool rec = false;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    /* without site.base_url only site paths are this site's */
+    assert_int_equal(kb_store_redirect_put_own(s, "https://news.example/old", NULL, &a, &rec, &d),
+                     0);
+    assert_false(rec);
+    assert_int_equal(kb_store_redirect_put_own(s, "/2019/old-slug/", NULL, &a, &rec, &d), 0);
+    assert_true(rec);
+    assert_string_equal(find(s, "/2019/old-slug", 1700000000), "/politics/new-slug");
+    /* with it, URLs on its host; other hosts, non-addresses and its own address: nothing */
+    assert_int_equal(kb_store_setting_put(s, "site.base_url", "https://news.example", &d), 0);
+    assert_int_equal(kb_store_redirect_put_own(s, "https://news.example/old", NULL, &a, &rec, &d),
+                     0);
+    assert_true(rec);
+    assert_string_equal(find(s, "/old", 1700000000), "/politics/new-slug");
+    const char *none[] = {"https://elsewhere.example/x",
+                          "html:2020:x",
+                          "12345",
+                          "https://news.example/politics/new-slug/",
+                          "/politics/new-slug",
+                          "https://news.example/"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        assert_int_equal(kb_store_redirect_put_own(s, none[i], NULL, &a, &rec, &d), 0);
+        if (rec)
+            fail_msg("%s was recorded", none[i]);
+    }
+    size_t n = 0;
+    assert_int_equal(kb_store_redirect_count(s, id, &n, NULL), 0);
+    assert_int_equal(n, 2);
+    kb_article_release(&a);
     kb_store_close(s);
 }
 
@@ -194,6 +284,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_forms),
         cmocka_unit_test(test_put_find),
+        cmocka_unit_test(test_own_addresses),
         cmocka_unit_test(test_section_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
