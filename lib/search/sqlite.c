@@ -118,43 +118,13 @@ static int mark_hit(sqlite3 *db, sqlite3_stmt *st, const char *match, struct kb_
     return 0;
 }
 
-static const char *const row_sql =
-    "SELECT a.slug, s.slug, s.name, a.published, a.published_offset, a.updated, a.headline"
-    "  FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = ?1";
-
-/* The page's fields of the hits the in-memory ranker chose.  An article deleted since the
- * index was built is left out. */
-static int fetch_rows(sqlite3 *db, const struct kb_search_ranked *r, size_t nr,
-                      struct kb_search_hit *hits, size_t *nh, struct kb_diag *d)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(db, row_sql, &st, d);
-    for (size_t i = 0; rc == 0 && i < nr; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, r[i].id);
-        int src = sqlite3_step(st);
-        if (src == SQLITE_DONE)
-            continue;
-        if (src != SQLITE_ROW) {
-            rc = fail(db, src, "reading a hit", d);
-            break;
-        }
-        struct kb_search_hit *h = &hits[(*nh)++];
-        h->id = r[i].id;
-        h->score = r[i].score;
-        h->slug = col_dup(st, 0);
-        h->section_slug = col_dup(st, 1);
-        h->section_name = col_dup(st, 2);
-        h->published = sqlite3_column_int64(st, 3);
-        h->published_offset = sqlite3_column_int(st, 4);
-        h->updated = sqlite3_column_int64(st, 5);
-        h->headline = col_dup(st, 6);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 #define TEXT_SQL "SELECT headline, lede, body_html FROM articles WHERE id = ?1"
+
+/* Followed by the hits' ids as parameters "?1,?2,…)". */
+#define HITS_SQL                                                                                   \
+    "SELECT a.id, a.slug, s.slug, s.name, a.published, a.published_offset, a.updated,"             \
+    "       a.headline, a.lede, a.body_html"                                                       \
+    "  FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ("
 
 /* The spans of column `col` of a hit: from the index when it has the article, else by
  * analyzing the text. */
@@ -173,24 +143,12 @@ static char *text_dup(struct kb_buf *b)
     return s ? s : kb_strdup("");
 }
 
-/* The marked headline and the snippet of one hit (the body's, unless only the lede has a
- * match or the body is empty). */
-static int mark_hit2(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_request *rq,
-                     const struct kb_match_expr *e, struct kb_search_hit *h, struct kb_diag *d)
+/* The marked headline and the snippet of one hit from its texts (the body's snippet, unless
+ * only the lede has a match or the body is empty). */
+static void mark_texts(const struct kb_search_request *rq, const struct kb_match_expr *e,
+                       struct kb_search_hit *h, const char *head, size_t nhead, const char *lede,
+                       size_t nlede, const char *html, size_t nhtml)
 {
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, h->id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return 0; /* changed under us: keep the plain fields */
-    if (rc != SQLITE_ROW)
-        return fail(db, rc, "highlighting a hit", d);
-    const char *head = (const char *)sqlite3_column_text(st, 0);
-    size_t nhead = (size_t)sqlite3_column_bytes(st, 0);
-    const char *lede = (const char *)sqlite3_column_text(st, 1);
-    size_t nlede = lede ? (size_t)sqlite3_column_bytes(st, 1) : 0;
-    const char *html = (const char *)sqlite3_column_text(st, 2);
-    size_t nhtml = html ? (size_t)sqlite3_column_bytes(st, 2) : 0;
     struct kb_buf body, out;
     kb_buf_init(&body, (size_t)1 << 30);
     kb_buf_init(&out, (size_t)1 << 30);
@@ -235,6 +193,31 @@ static int mark_hit2(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_reque
     free(h->snippet);
     h->snippet = text_dup(&out);
     kb_buf_release(&body);
+}
+
+/* A text column of the current row: its bytes and length (NULL, 0 for NULL). */
+static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    *n = s ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    return s;
+}
+
+/* The marked headline and the snippet of one hit, its texts read by `st` (TEXT_SQL). */
+static int mark_hit2(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_request *rq,
+                     const struct kb_match_expr *e, struct kb_search_hit *h, struct kb_diag *d)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, h->id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return 0; /* changed under us: keep the plain fields */
+    if (rc != SQLITE_ROW)
+        return fail(db, rc, "highlighting a hit", d);
+    size_t nhead, nlede, nhtml;
+    const char *head = col_text(st, 0, &nhead), *lede = col_text(st, 1, &nlede),
+               *html = col_text(st, 2, &nhtml);
+    mark_texts(rq, e, h, head, nhead, lede, nlede, html, nhtml);
     return 0;
 }
 
@@ -266,6 +249,77 @@ static int add_marks(sqlite3 *db, const struct kb_search_request *rq, struct kb_
     return rc;
 }
 
+/* The hits the in-memory ranker chose, in its order, with their page fields and marks: one
+ * statement (one read transaction, one b-tree walk per hit) reads every hit's row and texts.
+ * An article deleted since the index was built is left out. */
+static int fetch_marked(sqlite3 *db, const struct kb_search_request *rq,
+                        const struct kb_search_ranked *r, size_t nr, struct kb_search_hit *hits,
+                        size_t *nh, struct kb_diag *d)
+{
+    char sql[sizeof(HITS_SQL) + 6 * KB_SEARCH_MAX_LIMIT];
+    size_t len = (size_t)snprintf(sql, sizeof(sql), "%s", HITS_SQL);
+    for (size_t i = 0; i < nr && len < sizeof(sql); i++)
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, i ? ",?%zu" : "?%zu", i + 1);
+    if (len + 2 > sizeof(sql))
+        return kb_diag_set(d, KB_EINVAL, "limit", "at most %d hits at a time", KB_SEARCH_MAX_LIMIT);
+    memcpy(sql + len, ")", 2);
+    struct kb_match_expr *e = kb_malloc(sizeof(*e));
+    bool ours = kb_match_expr_parse(rq->match, e);
+    bool *seen = kb_calloc(nr, sizeof(*seen));
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(db, sql, &st, d);
+    for (size_t i = 0; rc == 0 && i < nr; i++)
+        sqlite3_bind_int64(st, (int)i + 1, r[i].id);
+    int src = SQLITE_DONE;
+    while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        size_t i = 0;
+        while (i < nr && (r[i].id != id || seen[i]))
+            i++;
+        if (i == nr)
+            continue;
+        seen[i] = true;
+        struct kb_search_hit *h = &hits[i];
+        h->id = id;
+        h->score = r[i].score;
+        h->slug = col_dup(st, 1);
+        h->section_slug = col_dup(st, 2);
+        h->section_name = col_dup(st, 3);
+        h->published = sqlite3_column_int64(st, 4);
+        h->published_offset = sqlite3_column_int(st, 5);
+        h->updated = sqlite3_column_int64(st, 6);
+        size_t nhead, nlede, nhtml;
+        const char *head = col_text(st, 7, &nhead), *lede = col_text(st, 8, &nlede),
+                   *html = col_text(st, 9, &nhtml);
+        if (ours)
+            mark_texts(rq, e, h, head, nhead, lede, nlede, html, nhtml);
+        else /* marked below by FTS5 (the ranker reads only our expressions: not reached) */
+            h->headline = kb_strdup(head ? head : "");
+    }
+    if (rc == 0 && src != SQLITE_DONE)
+        rc = fail(db, src, "reading the hits", d);
+    sqlite3_finalize(st);
+    if (ours)
+        kb_match_expr_release(e);
+    free(e);
+    /* the ranker's order, without the rows that are gone */
+    size_t k = 0;
+    for (size_t i = 0; i < nr; i++) {
+        if (!seen[i])
+            continue;
+        if (k != i) {
+            hits[k] = hits[i];
+            memset(&hits[i], 0, sizeof(hits[i]));
+        }
+        k++;
+    }
+    free(seen);
+    *nh = k;
+    if (rc == 0 && !ours && k)
+        rc = add_marks(db, rq, hits, k, d);
+    return rc;
+}
+
 /* The in-memory path: 1 when the ranker cannot answer this expression. */
 static int run_index(sqlite3 *db, const struct kb_search_request *rq, struct kb_search_hit **out,
                      size_t *n, size_t *total, struct kb_diag *d)
@@ -276,12 +330,10 @@ static int run_index(sqlite3 *db, const struct kb_search_request *rq, struct kb_
         return 1;
     struct kb_search_hit *hits = nr ? kb_calloc(nr, sizeof(*hits)) : NULL;
     size_t nh = 0;
-    int rc = fetch_rows(db, r, nr, hits, &nh, d);
+    int rc = nr ? fetch_marked(db, rq, r, nr, hits, &nh, d) : 0;
     free(r);
-    if (rc == 0 && nh)
-        rc = add_marks(db, rq, hits, nh, d);
     if (rc) {
-        kb_search_hits_free(hits, nh);
+        kb_search_hits_free(hits, nr);
         return rc;
     }
     *out = hits;
