@@ -7,11 +7,31 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { addUser, api, login, runOk, startServer, tempWorkspace } from '../e2e/helpers.mjs';
 
 const CHROMIUM = process.env.KB_CHROMIUM || '/usr/bin/chromium';
 const PW = 'كلمة-سر-طويلة-للشاشات';
+/** A small PNG of one colour (our own pixels): distinct colours give distinct files. */
+function png(w, h, [r, g, b]) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([r, g, b], y * (w * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
 const skipReason = !fs.existsSync(CHROMIUM) ? `skipped: ${CHROMIUM} not found (apt-get install chromium)` : null;
 
 describe('the editors\' UI: sections, tokens and sessions, digits, media', { skip: skipReason ?? false, concurrency: false }, () => {
@@ -282,6 +302,98 @@ describe('the editors\' UI: sections, tokens and sessions, digits, media', { ski
     }
   });
 
+  test('media library: browse and search, edit a photo\'s text (refused for someone else\'s), pick one for an article', async () => {
+    const upload = async (session, color, fields) => {
+      const r = await fetch(`${base}/api/v1/media?${new URLSearchParams(fields)}`, {
+        method: 'POST', body: png(64, 48, color), headers: { Cookie: session.cookie, 'X-CSRF-Token': session.csrf, 'Content-Type': 'image/png' },
+      });
+      const text = await r.text();
+      assert.equal(r.status, 201, text);
+      return JSON.parse(text);
+    };
+    sessions.au1 = sessions.au1 || await login(base, 'au1', PW);
+    const fish = await upload(sessions.ed1, [10, 120, 200], { alt: 'سوق السمك عند الفجر', caption: 'الباعة في الميناء', credit: 'وكالة الشرق' });
+    await upload(sessions.ed1, [200, 40, 40], { alt: 'ملعب المدينة', credit: 'AFP' });
+    const park = await upload(sessions.au1, [40, 200, 40], { caption: 'حديقة عامة بلا وصف' });
+
+    const { context, page, errors } = await signIn('ed1');
+    try {
+      await page.getByRole('link', { name: 'الصور' }).click();
+      await page.getByRole('heading', { name: 'مكتبة الصور' }).waitFor();
+      await page.locator('.media-card').nth(2).waitFor();
+      assert.equal(await page.locator('.media-results .count').textContent(), '3 صور');
+      // Newest first; a photo without alt text says so.
+      assert.deepEqual(await page.locator('.media-card').evaluateAll((c) => c.map((x) => Number(x.dataset.id))), [park.id, park.id - 1, fish.id]);
+      assert.match(await page.locator(`.media-card[data-id="${park.id}"]`).textContent(), /بلا نص بديل/);
+      // Search: in the hash, one card.
+      await page.getByLabel('ابحث في الصور').fill('الميناء');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/#\/media\?q=/);
+      await page.waitForFunction(() => document.querySelectorAll('.media-card').length === 1);
+      assert.match(await page.locator('.media-results .count').textContent(), /صورة واحدة تطابق «الميناء»/);
+      // Edit its text with the keyboard.
+      await page.getByRole('button', { name: /عدّل بيانات الصورة: سوق السمك/ }).focus();
+      await page.keyboard.press('Enter');
+      const form = page.getByRole('form', { name: /بيانات الصورة/ });
+      await form.getByLabel('النص البديل').fill('سوق السمك في الميناء القديم عند الفجر');
+      await form.getByLabel('الحقوق').fill('خبر');
+      await form.getByLabel('الحقوق').press('Enter');
+      await page.getByText('صورة: وكالة الشرق / خبر').waitFor();
+      let rec = (await api(base, 'GET', `/api/v1/media/${fish.id}`, { session: sessions.ed1 })).json;
+      assert.deepEqual([rec.alt, rec.copyright, rec.caption], ['سوق السمك في الميناء القديم عند الفجر', 'خبر', 'الباعة في الميناء']);
+      assert.equal(await page.locator(`.media-card[data-id="${fish.id}"] img`).getAttribute('alt'), rec.alt);
+
+      // Pick it for a new article from the editor's dialog; Esc first closes without a choice.
+      await page.getByRole('link', { name: 'مقال جديد' }).first().click();
+      const pickBtn = page.getByRole('button', { name: 'أو اختر صورة من المكتبة' });
+      await pickBtn.click();
+      const dialog = page.getByRole('dialog', { name: 'اختر صورة من المكتبة' });
+      await dialog.locator('.media-card').first().waitFor();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'أو اختر صورة من المكتبة');
+      await pickBtn.click();
+      await dialog.getByLabel('ابحث في الصور').fill('السمك');
+      await dialog.getByLabel('ابحث في الصور').press('Enter');
+      await page.waitForFunction(() => document.querySelectorAll('dialog .media-card').length === 1);
+      await dialog.getByRole('button', { name: /استعمل الصورة: سوق السمك/ }).click();
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(await page.getByLabel('النص البديل (وصف الصورة لمن لا يراها)').inputValue(), rec.alt);
+      assert.equal(await page.getByLabel('مصدر الصورة').inputValue(), 'وكالة الشرق');
+      assert.equal(await page.locator('.photo .thumb img').getAttribute('src'), fish.src);
+      await page.getByLabel('العنوان').fill('سوق السمك يعود إلى الميناء القديم');
+      await page.getByLabel('القسم').selectOption('economy');
+      await page.locator('.body-editor').click();
+      await page.keyboard.type('عاد الباعة إلى السوق القديم بعد ترميمه.');
+      await page.keyboard.press('Control+s');
+      await page.waitForURL(/#\/articles\/\d+$/);
+      const artId = Number(/#\/articles\/(\d+)$/.exec(page.url())[1]);
+      const art = (await api(base, 'GET', `/api/v1/articles/${artId}`, { session: sessions.ed1 })).json;
+      assert.equal(art.image.src, fish.src);
+      assert.equal(art.image.alt, rec.alt);
+      assert.equal(art.image.copyright, 'خبر');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+    // Someone else's photo: an author may not change it, and is told why.
+    const au = await signIn('au1');
+    try {
+      await au.page.goto(`${base}/admin/#/media?q=${encodeURIComponent('ملعب')}`);
+      await au.page.getByRole('button', { name: /عدّل بيانات الصورة: ملعب المدينة/ }).click();
+      const form = au.page.getByRole('form', { name: /بيانات الصورة/ });
+      await form.getByLabel('التعليق').fill('تعليق من غير صاحب الصورة');
+      await form.getByRole('button', { name: 'احفظ' }).click();
+      await form.locator('.error').waitFor();
+      assert.match(await form.locator('.error').textContent(), /لا يعدّل بيانات الصورة إلا من رفعها/);
+      const rec2 = (await api(base, 'GET', `/api/v1/media/${park.id - 1}`, { session: sessions.ed1 })).json;
+      assert.equal(rec2.caption || '', '', 'unchanged');
+      assert.deepEqual(au.errors, []);
+    } finally {
+      await au.context.close();
+    }
+  });
+
   test('no sideways scrolling at 375 px on the new screens', async () => {
     const { context, page, errors } = await signIn('ed1', { width: 375 });
     try {
@@ -302,4 +414,5 @@ describe('the editors\' UI: sections, tokens and sessions, digits, media', { ski
 const SCREENS = [
   ['#/sections', 'form.new-section'],
   ['#/account', 'table.sessions'],
+  ['#/media', '.media-card'],
 ];

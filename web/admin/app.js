@@ -1,6 +1,6 @@
 // app.js — the editors' UI at /admin/: who is signed in, the header, and the router.
 // Views live in their own modules (list.js, editor.js, users.js) and are chosen by the
-// hash: #/articles, #/articles/new, #/articles/7, #/sections, #/users, #/account.  Hash routes keep the server
+// hash: #/articles, #/articles/new, #/articles/7, #/sections, #/media, #/users, #/account.  Hash routes keep the server
 // simple (one index.html) and the back button working.
 
 import { message, request, setCsrf } from './api.js';
@@ -52,6 +52,7 @@ function header() {
       h('ul', {},
         h('li', {}, link('#/articles', 'المقالات')),
         h('li', {}, link('#/articles/new', 'مقال جديد')),
+        h('li', {}, link('#/media', 'الصور')),
         isStaff() ? h('li', {}, link('#/sections', 'الأقسام')) : null,
         state.user.role === 'admin' ? h('li', {}, link('#/users', 'المستخدمون')) : null,
         h('li', {}, link('#/account', 'حسابي')),
@@ -113,9 +114,12 @@ async function route() {
   state.leave = null;
   header();
   const hash = location.hash || '#/articles';
-  const m = /^#\/(articles|users|sections|account)(?:\/(new|\d+))?\/?(?:\?(.*))?$/.exec(hash);
+  const m = /^#\/(articles|users|sections|account|media)(?:\/(new|\d+))?\/?(?:\?(.*))?$/.exec(hash);
   const el = main();
-  if (m && m[1] === 'account') {
+  if (m && m[1] === 'media') {
+    const { mediaView } = await import('./media.js');
+    current = await mediaView(el, new URLSearchParams(m[3] || ''));
+  } else if (m && m[1] === 'account') {
     const { accountView } = await import('./account.js');
     current = await accountView(el);
   } else if (m && m[1] === 'sections') {

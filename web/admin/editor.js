@@ -117,6 +117,7 @@ class Editor {
     const photoBox = h('fieldset', { class: 'photo' },
       h('legend', {}, 'الصورة'),
       field('رفع صورة (JPEG أو PNG أو WebP)', this.file),
+      this.pickButton = h('button', { type: 'button', onclick: () => this.pickFromLibrary() }, 'أو اختر صورة من المكتبة'),
       this.uploadState,
       this.thumb,
       field('النص البديل (وصف الصورة لمن لا يراها)', this.pf.alt),
@@ -573,6 +574,25 @@ class Editor {
     this.uploadState.textContent = `رُفعت الصورة (${fmtNum(m.width)}×${fmtNum(m.height)})`;
     this.showPhoto();
     this.changed();
+  }
+
+  /** A photo from the media library (media.js's modal picker): its text comes with it and
+   * stays editable here, like an upload's. */
+  async pickFromLibrary() {
+    const { pickPhoto } = await import('./media.js');
+    const m = await pickPhoto();
+    if (!m) {
+      this.pickButton.focus();
+      return;
+    }
+    this.mediaText = { alt: m.alt || '', caption: m.caption || '', credit: m.credit || '', copyright: m.copyright || '' };
+    this.photo = { id: m.id, src: m.src, width: m.width, height: m.height, ...this.mediaText };
+    this.file.value = '';
+    this.uploadState.className = 'upload-state ok';
+    this.uploadState.textContent = `اختيرت الصورة من المكتبة (${fmtNum(m.width)}×${fmtNum(m.height)})`;
+    this.showPhoto();
+    this.changed();
+    this.pf.alt.focus();
   }
 
   /** Keep the media library's text in step with what the article says about its photo
