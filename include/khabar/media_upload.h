@@ -51,6 +51,16 @@ KB_MUST_CHECK int kb_media_upload(struct kb_store *s, const char *media_dir, con
                                   int64_t now, struct kb_media_rec *out, bool *created,
                                   struct kb_diag *d);
 
+/* kb_media_upload for an importer already inside kb_store_begin (import wxr): the same
+ * checks, files and row, but the row joins the caller's transaction — it is committed or
+ * rolled back with the import — where kb_media_upload commits its own.  Files written for
+ * an import that is then rolled back stay in media_dir (content-addressed: a later import
+ * or upload of the same bytes reuses them). */
+KB_MUST_CHECK int kb_media_import(struct kb_store *s, const char *media_dir, const void *p,
+                                  size_t n, const struct kb_media_text *t, int64_t user_id,
+                                  int64_t now, struct kb_media_rec *out, bool *created,
+                                  struct kb_diag *d);
+
 /* Update the text of photo `id` (the fields `t` sets).  KB_ENOTFOUND when missing. */
 KB_MUST_CHECK int kb_media_set_text(struct kb_store *s, int64_t id, const struct kb_media_text *t,
                                     struct kb_media_rec *out, struct kb_diag *d);

@@ -25,6 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "khabar/engine.h"
+#include "khabar/media.h"
+#include "khabar/media_store.h"
+#include "khabar/media_upload.h"
 #include "khabar/newsroom_store.h"
 #include "khabar/related.h"
 #include "khabar/user.h"
@@ -383,6 +386,55 @@ static bool write_atomic(const char *path, const char *p, size_t n)
     return true;
 }
 
+/* A photo the media library takes (JPEG, PNG or WebP with a sound header, within the
+ * upload limits, decodable): through kb_media_import, as if uploaded — the original and
+ * its page and social variants in opts->media_store, a media row in the import's
+ * transaction (so the media API and export jsonl list it) with the attachment's alt and
+ * caption — and m->local is its "/media/<sha256>.<ext>".  A dry run only reads the
+ * header.  False (nothing written) for anything else, which media_local then copies as it
+ * is, warned. */
+static bool media_library(struct run *r, struct media *m, const char *data, size_t len,
+                          unsigned long line)
+{
+    struct kb_imagehead h;
+    struct kb_diag d;
+    kb_diag_clear(&d);
+    if (kb_imagehead_read(data, len, &h, &d) != 0) {
+        warn(r, "media file not a JPEG, PNG or WebP: copied, no media row", line);
+        return false;
+    }
+    struct kb_media_rec rec = {0};
+    bool created = false;
+    struct kb_buf src;
+    kb_buf_init(&src, 256);
+    if (r->opts->dry_run) {
+        char hex[KB_SHA256_HEX];
+        kb_secret_hash(data, len, hex);
+        kb_buf_adds(&src, "/media/");
+        kb_media_file_name(&src, hex, h.type, KB_MEDIA_ORIGINAL);
+        struct kb_media_rec old = {0};
+        created = kb_store_media_get(r->s, 0, hex, &old, NULL) != 0;
+        kb_media_rec_release(&old);
+    } else {
+        struct kb_media_text t = {.alt = m->alt, .caption = m->caption};
+        if (kb_media_text_check(&t, NULL) != 0)
+            t = (struct kb_media_text){0};
+        if (kb_media_import(r->s, r->opts->media_store, data, len, &t, 0, (int64_t)time(NULL), &rec,
+                            &created, &d) != 0) {
+            warn(r, "media file refused by the media library: copied, no row", line);
+            kb_buf_release(&src);
+            return false;
+        }
+        kb_media_rec_src(&src, &rec, KB_MEDIA_ORIGINAL);
+        kb_media_rec_release(&rec);
+    }
+    if (created)
+        r->rep->media_copied++;
+    m->local = kb_buf_detach(&src, NULL);
+    m->state = MEDIA_LOCAL;
+    return true;
+}
+
 /* Copy the attachment's file from opts->media_dir (DIR/2020/05/x.jpg, else
  * DIR/wp-content/uploads/2020/05/x.jpg; the URL's %XX escapes decoded first, as written
  * second) into opts->media_store/<2 hex>/<sha256>.<ext>, once per attachment.  A dry run
@@ -422,6 +474,10 @@ static void media_local(struct run *r, struct media *m, unsigned long line)
     }
     if (got != 0) {
         warn(r, "media file refused (over 64 MiB, not a file, outside the dir)", line);
+        return;
+    }
+    if (media_library(r, m, data, len, line)) {
+        free(data);
         return;
     }
     char hex[KB_SHA256_HEX];

@@ -200,9 +200,11 @@ static int update_existing(struct kb_store *s, const char *hash, const struct kb
     return 0;
 }
 
-int kb_media_upload(struct kb_store *s, const char *media_dir, const void *p, size_t n,
-                    const struct kb_media_text *t, int64_t user_id, int64_t now,
-                    struct kb_media_rec *out, bool *created, struct kb_diag *d)
+/* kb_media_upload's work; `own_tx`: the row is written in a transaction of its own (an
+ * upload), else inside the caller's (kb_media_import). */
+static int upload(struct kb_store *s, const char *media_dir, const void *p, size_t n,
+                  const struct kb_media_text *t, int64_t user_id, int64_t now,
+                  struct kb_media_rec *out, bool *created, bool own_tx, struct kb_diag *d)
 {
     static const struct kb_media_text none = {0};
     if (!t)
@@ -259,10 +261,10 @@ int kb_media_upload(struct kb_store *s, const char *media_dir, const void *p, si
     m.copyright = (char *)(t->copyright ? t->copyright : "");
     m.uploaded_by = user_id;
     m.created = now;
-    rc = kb_store_begin(s, d);
+    rc = own_tx ? kb_store_begin(s, d) : 0;
     if (rc == 0)
         rc = kb_store_media_insert(s, &m, d);
-    if (rc)
+    if (rc && own_tx)
         kb_store_rollback(s);
     if (rc == KB_EEXISTS) { /* the same photo, uploaded at the same moment by someone else */
         kb_diag_clear(d);
@@ -274,10 +276,11 @@ int kb_media_upload(struct kb_store *s, const char *media_dir, const void *p, si
         int64_t id = m.id;
         memset(&m, 0, sizeof(m)); /* its strings were borrowed */
         rc = kb_store_media_get(s, id, NULL, &m, d);
-        if (rc == 0)
+        if (rc == 0 && own_tx)
             rc = kb_store_commit(s, d);
         if (rc) {
-            kb_store_rollback(s);
+            if (own_tx)
+                kb_store_rollback(s);
             kb_media_rec_release(&m);
         } else {
             *out = m;
@@ -289,6 +292,20 @@ int kb_media_upload(struct kb_store *s, const char *media_dir, const void *p, si
         if (made[i])
             remove_file(media_dir, names[i]);
     return rc;
+}
+
+int kb_media_upload(struct kb_store *s, const char *media_dir, const void *p, size_t n,
+                    const struct kb_media_text *t, int64_t user_id, int64_t now,
+                    struct kb_media_rec *out, bool *created, struct kb_diag *d)
+{
+    return upload(s, media_dir, p, n, t, user_id, now, out, created, true, d);
+}
+
+int kb_media_import(struct kb_store *s, const char *media_dir, const void *p, size_t n,
+                    const struct kb_media_text *t, int64_t user_id, int64_t now,
+                    struct kb_media_rec *out, bool *created, struct kb_diag *d)
+{
+    return upload(s, media_dir, p, n, t, user_id, now, out, created, false, d);
 }
 
 int kb_media_set_text(struct kb_store *s, int64_t id, const struct kb_media_text *t,

@@ -6,20 +6,30 @@
 // password.  Re-running the import changes nothing; a dry run copies no file.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { REPO, dbFingerprint, getJson, login, request, run, runOk, startServer, tempWorkspace } from './helpers.mjs';
+import { REPO, addUser, api, dbFingerprint, getJson, login, request, run, runOk, startServer, tempWorkspace } from './helpers.mjs';
 
 const EXPORT = fs.readFileSync(path.join(REPO, 'tests', 'fixtures', 'wxr', 'arabic-news.xml'));
-const PHOTO = Buffer.from('\xff\xd8\xff\xe0 our own bytes standing in for a photo', 'latin1');
+const NOT_A_PHOTO = Buffer.from('\xff\xd8\xff\xe0 our own bytes standing in for a photo', 'latin1');
+
+/** A JPEG drawn here with ImageMagick's `convert` (as media.test.mjs does). */
+function drawPhoto(dir) {
+  const out = path.join(dir, 'drawn.jpg');
+  const r = spawnSync('convert', ['-size', '640x400', 'gradient:#1d3557-#a8dadc', '-quality', '85', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `convert (install imagemagick): ${r.stderr || r.error}`);
+  return fs.readFileSync(out);
+}
 const enc = (s) => encodeURIComponent(s);
 
-function workspace() {
+function workspace(photo = NOT_A_PHOTO) {
   const ws = tempWorkspace();
   ws.xml = ws.file('export.xml', EXPORT);
   // the uploads copy in its long form: DIR/wp-content/uploads/2023/10/<file>
-  ws.file('uploads/wp-content/uploads/2023/10/خزان-المياه.jpg', PHOTO);
+  ws.photo = photo === true ? drawPhoto(ws.dir) : photo;
+  ws.file('uploads/wp-content/uploads/2023/10/خزان-المياه.jpg', ws.photo);
   ws.uploads = path.join(ws.dir, 'uploads');
   return ws;
 }
@@ -33,6 +43,8 @@ describe('import wxr: a site moves in', () => {
       assert.match(r.stdout, /^ {2}1 shortcode \[gallery\] removed: line \d+$/m);
       assert.match(r.stdout, /^ {2}1 shortcode \[contact-form-7\] unknown: left as text: line \d+$/m);
       assert.match(r.stdout, /^ {2}1 media file not in --media-dir: kept as a remote URL: line \d+$/m);
+      // these bytes only pretend to be a JPEG: copied as they are, without a media row
+      assert.match(r.stdout, /^ {2}1 media file not a JPEG, PNG or WebP: copied, no media row: line \d+$/m);
       assert.match(r.stdout, /5 sections given a parent, 2 users created .*, 10 old addresses redirect, 1 media files copied/);
       const before = dbFingerprint(ws.db);
       const again = runOk(['import', 'wxr', '-q', '--media-dir', ws.uploads, ws.xml], { db: ws.db });
@@ -84,7 +96,7 @@ describe('import wxr: a site moves in', () => {
         assert.match(water.image.src, /^\/media\/[0-9a-f]{2}\/[0-9a-f]{64}\.jpg$/);
         const img = await request(srv.url(water.image.src));
         assert.equal(img.status, 200);
-        assert.deepEqual(img.body, PHOTO);
+        assert.deepEqual(img.body, NOT_A_PHOTO);
         const football = list.articles.find((a) => a.headline.startsWith('الفريق المحلي'));
         assert.equal(football.image.src, 'https://akhbar.example/wp-content/uploads/2023/10/stadium.jpg');
 
@@ -97,6 +109,52 @@ describe('import wxr: a site moves in', () => {
       } finally {
         await srv.stop();
       }
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  test('a featured photo joins the media library: variants, a media row in the API and the export', async () => {
+    const ws = workspace(true);
+    try {
+      const dry = runOk(['import', 'wxr', '--dry-run', '--media-dir', ws.uploads, ws.xml], { db: ws.db });
+      assert.match(dry.stdout, /1 media files copied/);
+      assert.equal(fs.existsSync(path.join(ws.dir, 'media')), false, 'a dry run writes no file');
+      const r = runOk(['import', 'wxr', '--media-dir', ws.uploads, ws.xml], { db: ws.db });
+      assert.match(r.stdout, /1 media files copied/);
+      assert.doesNotMatch(r.stdout, /no media row|no row/);
+      const before = dbFingerprint(ws.db);
+      const again = runOk(['import', 'wxr', '--media-dir', ws.uploads, ws.xml], { db: ws.db });
+      assert.match(again.stdout, /0 media files copied/);
+      assert.equal(dbFingerprint(ws.db), before, 're-import changes nothing');
+      addUser(ws.db, 'mona', 'editor', 'كلمة سر المحررة الطويلة');
+      const srv = await startServer(ws.db);
+      try {
+        const water = (await getJson(srv.url('/api/v1/articles'))).json.articles.find((a) => a.headline.startsWith('المجلس البلدي'));
+        assert.match(water.image.src, /^\/media\/[0-9a-f]{64}\.jpg$/, 'named like an uploaded photo');
+        const s = await login(srv.base, 'mona', 'كلمة سر المحررة الطويلة');
+        const lib = await api(srv.base, 'GET', '/api/v1/media', { session: s });
+        assert.equal(lib.status, 200);
+        assert.equal(lib.json.total, 1);
+        const photo = lib.json.media[0];
+        assert.equal(photo.src, water.image.src);
+        assert.deepEqual([photo.width, photo.height, photo.bytes], [640, 400, ws.photo.length]);
+        assert.equal(photo.alt, 'خزان المياه في الحي الشرقي');
+        const orig = await request(srv.url(photo.src));
+        assert.equal(orig.status, 200);
+        assert.deepEqual(orig.body, ws.photo);
+        for (const v of ['-page.jpg', '-social.jpg']) {
+          const res = await request(srv.url(photo.src.replace(/\.jpg$/, v)));
+          assert.equal(res.status, 200, v);
+          assert.equal(res.headers['content-type'], 'image/jpeg', v);
+        }
+      } finally {
+        await srv.stop();
+      }
+      const recs = runOk(['export', 'jsonl'], { db: ws.db }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const media = recs.filter((x) => x.kind === 'media');
+      assert.equal(media.length, 1);
+      assert.equal(`/media/${media[0].hash}.jpg`, recs.find((x) => x.kind === 'article' && x.headline.startsWith('المجلس البلدي')).image.src);
     } finally {
       ws.cleanup();
     }
