@@ -48,6 +48,8 @@ struct pg_store {
     char *shown; /* the location without its password, for messages */
     struct prepared *prep;
     size_t nprep, capprep;
+    enum kb_store_mode mode;
+    bool tx; /* a transaction is open on this connection (ours or the caller's) */
 };
 
 static struct pg_store *ps_of(struct kb_store *s)
@@ -130,42 +132,66 @@ static int prepared(struct pg_store *ps, const char *sql, int nparams, const cha
     return 0;
 }
 
-/* Run `sql` with text parameters; the result when it succeeded (rows or none), else NULL
- * with *rc and d set. */
-static PGresult *run(struct pg_store *ps, const char *sql, int n, const char *const *vals,
-                     const char *what, int *rc, struct kb_diag *d)
+static int session_setup(struct pg_store *ps, struct kb_diag *d);
+
+/* A new connection in place of a lost one (the server restarted, an administrator ended
+ * the backend): PQreset, then the session's settings again; prepared statements went with
+ * the old one. */
+static int reconnect(struct pg_store *ps, struct kb_diag *d)
 {
-    const char *name = NULL;
-    if ((*rc = prepared(ps, sql, n, &name, d)))
-        return NULL;
-    PGresult *res = PQexecPrepared(ps->conn, name, n, vals, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(res);
-    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-        *rc = 0;
-        return res;
+    PQreset(ps->conn);
+    for (size_t i = 0; i < ps->nprep; i++)
+        free(ps->prep[i].sql);
+    ps->nprep = 0;
+    if (PQstatus(ps->conn) != CONNECTION_OK) {
+        const char *msg = PQerrorMessage(ps->conn);
+        size_t n = strlen(msg);
+        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            n--;
+        return kb_diag_set(d, KB_EIO, "", "%s: cannot reconnect: %.*s", ps->shown, (int)n, msg);
     }
-    *rc = pg_fail(ps, res, what, d);
-    PQclear(res);
-    return NULL;
+    return session_setup(ps, d);
 }
 
-/* Like run, keeping the failed result in *failed (caller clears it). */
+/* Run `sql` with text parameters: the result when it succeeded (rows or none), else NULL
+ * with *rc and d set and the failed result in *failed (the caller clears it), for its
+ * constraint.  Outside a transaction, a statement that failed because the connection was
+ * lost runs once more on a new one: only reads, BEGIN and SET run there (every write is
+ * inside BEGIN … COMMIT), so running one again cannot apply anything twice.  Inside a
+ * transaction a lost connection is an error (KB_EIO): the transaction is gone. */
 static PGresult *run_keep(struct pg_store *ps, const char *sql, int n, const char *const *vals,
                           const char *what, int *rc, PGresult **failed, struct kb_diag *d)
 {
     *failed = NULL;
-    const char *name = NULL;
-    if ((*rc = prepared(ps, sql, n, &name, d)))
+    for (int attempt = 0;; attempt++) {
+        if (!ps->tx && PQstatus(ps->conn) == CONNECTION_BAD && (*rc = reconnect(ps, d)))
+            return NULL;
+        const char *name = NULL;
+        PGresult *res = NULL;
+        if ((*rc = prepared(ps, sql, n, &name, d)) == 0) {
+            res = PQexecPrepared(ps->conn, name, n, vals, NULL, NULL, 0);
+            ExecStatusType st = PQresultStatus(res);
+            if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+                return res;
+            *rc = pg_fail(ps, res, what, d);
+        }
+        if (attempt == 0 && !ps->tx && PQstatus(ps->conn) == CONNECTION_BAD) {
+            PQclear(res);
+            continue;
+        }
+        *failed = res;
         return NULL;
-    PGresult *res = PQexecPrepared(ps->conn, name, n, vals, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(res);
-    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-        *rc = 0;
-        return res;
     }
-    *rc = pg_fail(ps, res, what, d);
-    *failed = res;
-    return NULL;
+}
+
+/* run_keep without the failed result. */
+static PGresult *run(struct pg_store *ps, const char *sql, int n, const char *const *vals,
+                     const char *what, int *rc, struct kb_diag *d)
+{
+    PGresult *failed = NULL;
+    PGresult *res = run_keep(ps, sql, n, vals, what, rc, &failed, d);
+    PQclear(failed);
+    return res;
 }
 
 /* Run a statement without parameters or rows of interest. */
@@ -236,16 +262,26 @@ static int p_time(struct params *p, int64_t t)
 
 static bool in_transaction(struct pg_store *ps)
 {
+    return ps->tx;
+}
+
+/* End the open transaction, if the connection still has one. */
+static void rollback_tx(struct pg_store *ps)
+{
     PGTransactionStatusType t = PQtransactionStatus(ps->conn);
-    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+    if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
+        (void)exec_script(ps, "ROLLBACK", "rolling back", NULL);
+    ps->tx = false;
 }
 
 /* BEGIN and the write lock. */
 static int begin_locked(struct pg_store *ps, const char *lock, struct kb_diag *d)
 {
     int rc = exec0(ps, "BEGIN", "starting a write", d);
+    if (rc == 0)
+        ps->tx = true;
     if (rc == 0 && (rc = exec0(ps, lock, "waiting for the write lock", d)))
-        (void)exec_script(ps, "ROLLBACK", "rolling back", NULL);
+        rollback_tx(ps);
     return rc;
 }
 
@@ -259,8 +295,9 @@ static int commit(struct pg_store *ps, struct kb_diag *d)
                          "committing: the transaction had failed and was rolled "
                          "back");
     PQclear(res);
-    if (rc && in_transaction(ps))
-        (void)exec_script(ps, "ROLLBACK", "rolling back", NULL);
+    if (rc)
+        rollback_tx(ps);
+    ps->tx = false;
     return rc;
 }
 
@@ -280,7 +317,7 @@ static int write_end(struct pg_store *ps, bool nested, int rc, struct kb_diag *d
             (void)exec0(ps, "ROLLBACK TO SAVEPOINT kb_write", "rolling back", NULL);
             (void)exec0(ps, "RELEASE SAVEPOINT kb_write", "rolling back", NULL);
         } else if (in_transaction(ps)) {
-            (void)exec_script(ps, "ROLLBACK", "rolling back", NULL);
+            rollback_tx(ps);
         }
         return rc;
     }
@@ -296,7 +333,7 @@ static void pg_close(struct kb_store *s)
     struct pg_store *ps = ps_of(s);
     if (ps->conn) {
         if (in_transaction(ps))
-            (void)exec_script(ps, "ROLLBACK", "rolling back", NULL);
+            rollback_tx(ps);
         PQfinish(ps->conn);
     }
     for (size_t i = 0; i < ps->nprep; i++)
@@ -476,6 +513,19 @@ static int migrate(struct pg_store *ps, struct kb_diag *d)
     return 0;
 }
 
+/* The session's settings, on a new connection and after a reconnect. */
+static int session_setup(struct pg_store *ps, struct kb_diag *d)
+{
+    PQsetNoticeProcessor(ps->conn, quiet_notices, NULL);
+    if (PQsetClientEncoding(ps->conn, "UTF8") != 0)
+        return kb_diag_set(d, KB_EDB, "", "%s: cannot use UTF8", ps->shown);
+    int rc = exec_script(ps, "SET lock_timeout = '5s'; SET client_min_messages = warning",
+                         "setting up the connection", d);
+    if (rc == 0 && ps->mode == KB_STORE_READONLY)
+        rc = exec_script(ps, "SET default_transaction_read_only = on", "opening read-only", d);
+    return rc;
+}
+
 static const struct kb_store_ops pg_ops;
 
 int kb_store_pg_open(const char *location, enum kb_store_mode mode, struct kb_store **out,
@@ -494,21 +544,14 @@ int kb_store_pg_open(const char *location, enum kb_store_mode mode, struct kb_st
         pg_close(&ps->base);
         return rc;
     }
-    PQsetNoticeProcessor(ps->conn, quiet_notices, NULL);
-    int rc = 0;
-    if (PQsetClientEncoding(ps->conn, "UTF8") != 0)
-        rc = kb_diag_set(d, KB_EDB, "", "%s: cannot use UTF8", ps->shown);
-    if (rc == 0)
-        rc = exec_script(ps, "SET lock_timeout = '5s'; SET client_min_messages = warning",
-                         "setting up the connection", d);
+    ps->mode = mode;
+    int rc = session_setup(ps, d);
     if (rc == 0 && kb_store_pg_nmigrations != kb_store_sqlite_nmigrations)
         rc = kb_diag_set(d, KB_EINTERNAL, "",
                          "this build's postgresql backend has %d migrations, its SQLite one %d",
                          kb_store_pg_nmigrations, kb_store_sqlite_nmigrations);
     if (rc == 0)
         rc = check_schema(ps, mode, d);
-    if (rc == 0 && mode == KB_STORE_READONLY)
-        rc = exec_script(ps, "SET default_transaction_read_only = on", "opening read-only", d);
     if (rc == 0 && mode != KB_STORE_READONLY)
         rc = migrate(ps, d);
     if (rc) {
@@ -541,7 +584,7 @@ static void pg_rollback(struct kb_store *s)
 {
     struct pg_store *ps = ps_of(s);
     if (in_transaction(ps))
-        (void)exec_script(ps, "ROLLBACK", "rolling back", NULL);
+        rollback_tx(ps);
 }
 
 static int pg_data_version(struct kb_store *s, uint64_t *out, struct kb_diag *d)

@@ -1012,6 +1012,46 @@ static void test_pg_failure_midway(void **state)
     kb_article_release(&b);
 }
 
+/* End every other connection to the test's database, as a server restart would, and wait
+ * until they are gone. */
+static void pg_kill_others(const char *loc)
+{
+    pg_exec(loc, "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = "
+                 "current_database() AND pid <> pg_backend_pid()");
+}
+
+/* A lost connection: outside a transaction the next call runs on a new one; inside one the
+ * transaction is gone (KB_EIO, its writes never land) and the store works again after
+ * the caller's rollback. */
+static void test_pg_reconnect(void **state)
+{
+    struct fix *f = *state;
+    add_section(f->s, "politics", "سياسة", 1);
+    put(f->s, "قبل", "politics", KB_STATUS_DRAFT, 0);
+    pg_kill_others(f->loc);
+    assert_int_equal(count(f->s), 1); /* a read, run again on a new connection */
+    pg_kill_others(f->loc);
+    put(f->s, "بعد", "politics", KB_STATUS_DRAFT, 0); /* BEGIN, run again */
+    assert_int_equal(count(f->s), 2);
+
+    OK(kb_store_begin(f->s, &diag));
+    put(f->s, "في معاملة", "politics", KB_STATUS_DRAFT, 0);
+    pg_kill_others(f->loc);
+    struct kb_article a;
+    struct kb_diag d = {0};
+    article(&a, "بعد الانقطاع", "politics", KB_STATUS_DRAFT, 0);
+    assert_int_equal(kb_store_article_put(f->s, &a, &d), KB_EIO);
+    assert_int_equal(a.id, 0);
+    kb_article_release(&a);
+    assert_int_not_equal(kb_store_commit(f->s, &d), 0);
+    kb_store_rollback(f->s);
+    assert_int_equal(count(f->s), 2);
+    OK(kb_store_begin(f->s, &diag));
+    put(f->s, "معاملة جديدة", "politics", KB_STATUS_DRAFT, 0);
+    OK(kb_store_commit(f->s, &diag));
+    assert_int_equal(count(f->s), 3);
+}
+
 /* ---- runner ------------------------------------------------------------------------- */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1052,6 +1092,7 @@ int main(void)
     const struct CMUnitTest pg_only[] = {
         T(test_pg_foreign_and_newer),
         T(test_pg_failure_midway),
+        T(test_pg_reconnect),
     };
     current = &backends[1];
     if (pg_admin_url())
