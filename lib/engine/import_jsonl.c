@@ -35,6 +35,7 @@
 #include "khabar/export.h"
 #include "khabar/jsonl.h"
 #include "khabar/related.h"
+#include "khabar/search.h"
 
 #define PROGRESS_EVERY 128 /* records between progress calls */
 #define SECTION_CACHE 64
@@ -116,6 +117,9 @@ struct item {
     int prc; /* an article record: kb_jsonl_parse_article / validate result */
     enum kb_jsonl_shape shape;
     struct kb_article a; /* prc == 0: the parsed article */
+    /* prc == 0 and queue.pretok: the headline, lede and body text analyzed for the index
+     * (search.h, kb_search_pretok_*), offered to the tokenizer when the article is written */
+    struct kb_search_pretok *pt[3];
 };
 
 struct queue {
@@ -125,8 +129,10 @@ struct queue {
     struct item ring[QUEUE_SLOTS];
     size_t head, count; /* the consumer's slot, items ready */
     bool threaded, started;
-    bool stop; /* the consumer asks the reader to end */
-    bool done; /* the reader has pushed its last item */
+    bool pretok;    /* analyze the texts for the index on the reader thread */
+    int pretok_off; /* set by the writer when the tokenizer holds all it can */
+    bool stop;      /* the consumer asks the reader to end */
+    bool done;      /* the reader has pushed its last item */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t ready, room;
@@ -137,16 +143,42 @@ static void item_release(struct item *it)
     free(it->raw);
     it->raw = NULL;
     kb_article_release(&it->a);
+    for (size_t i = 0; i < 3; i++) {
+        kb_search_pretok_free(it->pt[i]);
+        it->pt[i] = NULL;
+    }
 }
 
-/* Read and parse one item into `it`.  Returns true when the reader goes on after it. */
-static bool fill_item(struct queue *q, struct item *it)
+/* The texts the index will tokenize for it->a (the columns of article_search), analyzed
+ * here.  Any that differs from what is stored in the end is simply analyzed again. */
+static void pre_analyze(struct item *it)
+{
+    const struct kb_article *a = &it->a;
+    if (a->headline)
+        it->pt[0] = kb_search_pretok_make(a->headline, strlen(a->headline));
+    if (a->lede)
+        it->pt[1] = kb_search_pretok_make(a->lede, strlen(a->lede));
+    if (a->body_html) {
+        struct kb_buf b;
+        kb_buf_init(&b, KB_BUF_DEFAULT_MAX);
+        kb_search_html_text(&b, a->body_html, strlen(a->body_html));
+        if (!kb_buf_err(&b))
+            it->pt[2] = kb_search_pretok_make(b.p, b.n);
+        kb_buf_release(&b);
+    }
+}
+
+/* Read and parse one item into `it`; `ahead`: the ring is at least half full (the writer is
+ * the slower thread), so the texts are analyzed here too — the two threads balance their
+ * work.  Returns true when the reader goes on after it. */
+static bool fill_item(struct queue *q, struct item *it, bool ahead)
 {
     it->raw = NULL;
     it->nraw = 0;
     it->prc = 0;
     it->shape = KB_JSONL_ARTICLE;
     it->lineno = 0;
+    it->pt[0] = it->pt[1] = it->pt[2] = NULL;
     kb_article_init(&it->a);
     kb_diag_clear(&it->why);
     struct kb_str line;
@@ -170,6 +202,8 @@ static bool fill_item(struct queue *q, struct item *it)
     it->prc = kb_jsonl_parse_article(line.p, line.n, &it->a, &it->shape, &it->why);
     if (it->prc == 0)
         it->prc = kb_jsonl_validate(&it->a, it->shape, &it->why);
+    if (it->prc == 0 && ahead && q->pretok && !__atomic_load_n(&q->pretok_off, __ATOMIC_RELAXED))
+        pre_analyze(it);
     return more;
 }
 
@@ -182,10 +216,11 @@ static void *reader_main(void *arg)
         while (q->count == QUEUE_SLOTS && !q->stop)
             pthread_cond_wait(&q->room, &q->mu);
         bool stop = q->stop;
+        bool ahead = q->count >= QUEUE_SLOTS / 2; /* the writer is the slower one */
         pthread_mutex_unlock(&q->mu);
         if (stop)
             break;
-        more = fill_item(q, &q->ring[tail]); /* the slot is the reader's until counted */
+        more = fill_item(q, &q->ring[tail], ahead); /* the slot is the reader's until counted */
         tail = (tail + 1) % QUEUE_SLOTS;
         pthread_mutex_lock(&q->mu);
         q->count++;
@@ -199,10 +234,11 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
-static void queue_start(struct queue *q, struct kb_jsonl_reader *rd, size_t limit)
+static void queue_start(struct queue *q, struct kb_jsonl_reader *rd, size_t limit, bool pretok)
 {
     q->rd = rd;
     q->limit = limit;
+    q->pretok = pretok;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->ready, NULL);
     pthread_cond_init(&q->room, NULL);
@@ -220,7 +256,7 @@ static struct item *queue_next(struct queue *q, struct item *prev)
             item_release(prev);
         if (q->done)
             return NULL;
-        q->done = !fill_item(q, it);
+        q->done = !fill_item(q, it, false);
         return it;
     }
     pthread_mutex_lock(&q->mu);
@@ -281,6 +317,7 @@ struct run {
     struct section_memo memo[SECTION_CACHE];
     size_t nmemo;
     struct kb_record_state *records; /* export records (export.h), made on the first */
+    struct queue *q;                 /* the reader thread's ring */
 };
 
 static void note_skip(struct run *r, const char *reason, unsigned long line)
@@ -419,9 +456,34 @@ static int record_old_address(struct run *r, const struct kb_article *a, struct 
     return rc;
 }
 
-/* Store one parsed, valid article.  Line errors come back as KB_EINVAL / KB_ETOOBIG. */
-static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
+/* Hand the item's pre-analyzed texts to this thread's tokenizer, for the article's
+ * indexing at the commit; when it holds all it can, the reader stops making them. */
+static void offer_texts(struct run *r, struct item *it)
 {
+    for (size_t i = 0; i < 3; i++) {
+        if (it->pt[i] && !kb_search_pretok_offer(it->pt[i]))
+            __atomic_store_n(&r->q->pretok_off, 1, __ATOMIC_RELAXED);
+        it->pt[i] = NULL;
+    }
+}
+
+/* Commit the batch and begin the next; offers the index did not use are dropped. */
+static int batch_commit(struct run *r, struct kb_diag *d)
+{
+    r->in_batch = 0;
+    r->in_tx = false;
+    int rc = kb_store_commit(r->s, d);
+    kb_search_pretok_clear();
+    if (rc == 0)
+        rc = tx_begin(r, d);
+    return rc && line_error(rc) ? KB_EDB : rc; /* never mistaken for a line error */
+}
+
+/* Store one parsed, valid article (it->a).  Line errors come back as KB_EINVAL /
+ * KB_ETOOBIG. */
+static int write_article(struct run *r, struct item *it, struct kb_diag *d)
+{
+    struct kb_article *a = &it->a;
     int rc = resolve_section(r, a, d);
     if (rc)
         return rc;
@@ -450,6 +512,7 @@ static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
         if (rc)
             return rc;
     }
+    offer_texts(r, it);
     rc = kb_store_article_put(r->s, a, d);
     if (rc == 0)
         rc = record_old_address(r, a, d);
@@ -459,12 +522,8 @@ static int write_article(struct run *r, struct kb_article *a, struct kb_diag *d)
         r->rep->created++;
     else
         r->rep->updated++;
-    if (!r->atomic && !r->dry_run && ++r->in_batch >= r->batch) {
-        r->in_batch = 0;
-        r->in_tx = false;
-        if ((rc = kb_store_commit(r->s, d)) || (rc = tx_begin(r, d)))
-            return line_error(rc) ? KB_EDB : rc; /* never mistaken for a line error */
-    }
+    if (!r->atomic && !r->dry_run && ++r->in_batch >= r->batch)
+        return batch_commit(r, d);
     return 0;
 }
 
@@ -512,12 +571,8 @@ static int one_export_record(struct run *r, const struct kb_str *line, unsigned 
         r->rep->created++;
     else
         r->rep->updated++;
-    if (!r->atomic && !r->dry_run && ++r->in_batch >= r->batch) {
-        r->in_batch = 0;
-        r->in_tx = false;
-        if ((rc = kb_store_commit(r->s, d)) || (rc = tx_begin(r, d)))
-            return line_error(rc) ? KB_EDB : rc;
-    }
+    if (!r->atomic && !r->dry_run && ++r->in_batch >= r->batch)
+        return batch_commit(r, d);
     return 0;
 }
 
@@ -530,7 +585,7 @@ static int one_record(struct run *r, struct item *it, struct kb_diag *d)
         return one_export_record(r, &line, it->lineno, d);
     }
     unsigned long lineno = it->lineno;
-    struct kb_article *a = &it->a;
+    const struct kb_article *a = &it->a;
     struct kb_diag why = it->why;
     if (it->prc) {
         bad_line(r, &why, lineno);
@@ -545,7 +600,7 @@ static int one_record(struct run *r, struct item *it, struct kb_diag *d)
     }
     if (r->failed) /* atomic, already failing: only check the rest */
         return 0;
-    int rc = write_article(r, a, &why);
+    int rc = write_article(r, it, &why);
     if (rc && line_error(rc)) {
         bad_line(r, &why, lineno);
         return 0;
@@ -601,7 +656,8 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
     struct item *it = NULL;
     size_t total = (size_t)kb_jsonl_size(rd); /* set at open: safe beside the reader */
     if (rc == 0)
-        queue_start(&q, rd, opts->limit);
+        queue_start(&q, rd, opts->limit, !opts->dry_run);
+    r.q = &q;
     while (rc == 0) {
         it = queue_next(&q, it);
         int got = it ? it->got : 0;
@@ -651,6 +707,7 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
             kb_store_rollback(s);
         }
     }
+    kb_search_pretok_clear();
     if (opts->progress && rc == 0)
         opts->progress(opts->progress_ctx, (size_t)kb_jsonl_bytes_in(rd),
                        (size_t)kb_jsonl_size(rd));
