@@ -394,6 +394,44 @@ describe('the editors\' UI: sections, tokens and sessions, digits, media', { ski
     }
   });
 
+  test('autosaves fold into one revision; Ctrl+S sends explicit_save and makes its own', async () => {
+    const r = await api(base, 'POST', '/api/v1/articles', {
+      session: sessions.ed1,
+      body: { headline: 'مسودة للحفظ التلقائي', section: 'politics', status: 'draft', body_html: '<p>الفقرة الأولى.</p>' },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const id = r.json.id;
+    const revisions = async () => (await api(base, 'GET', `/api/v1/articles/${id}/revisions`, { session: sessions.ed1 })).json.revisions;
+    assert.equal((await revisions()).length, 1);
+    const { context, page, errors } = await signIn('ed1');
+    try {
+      const patches = [];
+      page.on('request', (q) => {
+        if (q.method() === 'PATCH' && q.url().endsWith(`/api/v1/articles/${id}`)) patches.push(JSON.parse(q.postData()));
+      });
+      await page.goto(`${base}/admin/#/articles/${id}`);
+      const headline = page.getByLabel('العنوان');
+      await headline.waitFor();
+      for (const text of ['مسودة للحفظ التلقائي: أولى', 'مسودة للحفظ التلقائي: ثانية']) {
+        await headline.fill(text);
+        const n = patches.length;
+        await page.waitForFunction(() => /^حُفظ/.test(document.querySelector('.save-state').textContent), null, { timeout: 20_000 });
+        assert.ok(patches.length > n, 'an autosave went out');
+        await page.evaluate(() => { document.querySelector('.save-state').textContent = ''; });
+      }
+      assert.ok(patches.every((b) => !('explicit_save' in b)), 'autosaves are not explicit');
+      assert.equal((await revisions()).length, 2, 'two autosaves, one revision');
+      await headline.fill('مسودة للحفظ التلقائي: محفوظة باليد');
+      await page.keyboard.press('Control+s');
+      await page.waitForFunction(() => /^حُفظ/.test(document.querySelector('.save-state').textContent));
+      assert.equal(patches.at(-1).explicit_save, true);
+      assert.equal((await revisions()).length, 3, 'Ctrl+S is its own revision');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('no sideways scrolling at 375 px on the new screens', async () => {
     const { context, page, errors } = await signIn('ed1', { width: 375 });
     try {

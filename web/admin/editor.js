@@ -9,7 +9,8 @@
 // dropped connection loses nothing), and drafts and articles in review are saved to the
 // server AUTOSAVE_MS after the last change.  Scheduled and published articles are saved
 // only when the editor says so (Ctrl+S or the button): an autosave must never publish
-// half a sentence.  When the server is unreachable the local copy waits and is sent when
+// half a sentence.  Saves the editor asks for carry "explicit_save": true and make a
+// revision each; the server coalesces a run of autosaves into one.  When the server is unreachable the local copy waits and is sent when
 // the browser is back online; on opening an article with a newer local copy, the editor is
 // offered to restore it.
 
@@ -432,6 +433,10 @@ class Editor {
       r = await request('POST', '/api/v1/articles', { body });
     } else {
       const version = force ?? this.article.version;
+      // The Save button, Ctrl+S, the workflow buttons and "save mine over theirs" are explicit
+      // saves: each is its own revision.  Autosaves (quiet) say nothing, so the server folds
+      // an editor's run of them into one open revision (docs/newsroom.md).
+      if (!quiet || status) body.explicit_save = true;
       r = await request('PATCH', `/api/v1/articles/${this.article.id}`, { body, headers: { 'If-Match': `"v${version}"` } });
     }
     if (r.status === 200 || r.status === 201) {
