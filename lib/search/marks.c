@@ -177,9 +177,10 @@ static int on_tok(void *ctx, int flags, const char *s, size_t n, size_t start, s
 }
 
 /* Analyze text[from_byte, n), where position from_pos starts (a checkpoint: 0, 0 for the
- * whole text). */
+ * whole text), stopping at position stop_at.  `to_byte`, when not 0, is where a position
+ * after stop_at starts (a checkpoint): the piece analyzed first ends there. */
 static void collect_from(struct collect *c, const char *text, size_t n, bool keep_terms,
-                         uint32_t stop_at, uint32_t from_pos, uint32_t from_byte)
+                         uint32_t stop_at, uint32_t from_pos, uint32_t from_byte, uint32_t to_byte)
 {
     memset(c, 0, sizeof(*c));
     kb_buf_init(&c->terms, keep_terms ? 4 * n + 64 : 16);
@@ -191,10 +192,13 @@ static void collect_from(struct collect *c, const char *text, size_t n, bool kee
     if (n <= from_byte || n > (size_t)INT32_MAX)
         return;
     /* Only a window is wanted: analyze a piece of text long enough for it, cut at a space
-     * (so no word is cut), and all of it only when the piece fell short. */
+     * (so no word is cut), and all of it only when the piece fell short.  The piece ends
+     * at the checkpoint after the window when there is one, else it is guessed long. */
+    bool known = to_byte > from_byte && to_byte < n;
     if (stop_at != UINT32_MAX && stop_at > from_pos &&
-        (size_t)(stop_at - from_pos) < (n - from_byte) / CHUNK_BYTES_PER_TOKEN) {
-        size_t end = from_byte + (size_t)(stop_at - from_pos) * CHUNK_BYTES_PER_TOKEN + 64;
+        (known || (size_t)(stop_at - from_pos) < (n - from_byte) / CHUNK_BYTES_PER_TOKEN)) {
+        size_t end =
+            known ? to_byte : from_byte + (size_t)(stop_at - from_pos) * CHUNK_BYTES_PER_TOKEN + 64;
         while (end < n && text[end] != ' ' && text[end] != '\n')
             end++;
         (void)kb_analyze(text + from_byte, end - from_byte, KB_ANALYZE_INDEX, on_tok, c);
@@ -211,7 +215,7 @@ static void collect_from(struct collect *c, const char *text, size_t n, bool kee
 static void collect(struct collect *c, const char *text, size_t n, bool keep_terms,
                     uint32_t stop_at)
 {
-    collect_from(c, text, n, keep_terms, stop_at, 0, 0);
+    collect_from(c, text, n, keep_terms, stop_at, 0, 0, 0);
 }
 
 static void collect_release(struct collect *c)
@@ -399,8 +403,12 @@ void kb_marks_snippet(struct kb_buf *out, const char *text, size_t n, const stru
         cpos = (uint32_t)k * KB_MARKS_CHECKPOINT;
         cbyte = ck[k - 1];
     }
+    /* Analyze up to the checkpoint after position we: the token there (which says the
+     * text goes on past the window) lies before it.  ck[e] is where (e + 1) * 8 starts. */
+    size_t e = we / KB_MARKS_CHECKPOINT;
+    uint32_t ebyte = ck && e < nck ? ck[e] : 0;
     struct collect c;
-    collect_from(&c, text, n, false, we, cpos, cbyte);
+    collect_from(&c, text, n, false, we, cpos, cbyte, ebyte);
     uint32_t last = c.n ? c.v[c.n - 1].pos : 0;
     if (c.n && !c.more && last + 1 < we) { /* the text ends inside the window: pull it back */
         uint32_t short_by = we - (last + 1);

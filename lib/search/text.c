@@ -89,9 +89,29 @@ void kb_search_html_text(struct kb_buf *out, const char *html, size_t n)
 
 void kb_search_html_text_prefix(struct kb_buf *out, const char *html, size_t n, size_t want)
 {
-    size_t i = 0, start = out->n;
-    while (i < n && out->n - start < want) {
+    /* html[run, i): bytes that go out as they are (printable ASCII, valid UTF-8), copied
+     * in one piece when something else comes or the text is long enough. */
+    size_t i = 0, run = 0, start = out->n;
+    while (i < n && out->n + (i - run) - start < want) {
         unsigned char c = (unsigned char)html[i];
+        if (c >= 0x20 && c < 0x7f && c != '<' && c != '&') {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && ((unsigned char)html[i + 1] & 0xC0) == 0x80) {
+            i += 2; /* two-byte UTF-8: Arabic, most of a body */
+            continue;
+        }
+        uint32_t cp;
+        size_t len;
+        if (c >= 0x80) {
+            len = kb_utf8_decode(html + i, n - i, &cp);
+            if (!(cp == KB_UTF8_REPLACEMENT && len == 1)) {
+                i += len;
+                continue;
+            }
+        }
+        kb_buf_add(out, html + run, i - run);
         if (c == '<') {
             size_t j = i + 1;
             if (j < n && html[j] == '/')
@@ -107,36 +127,26 @@ void kb_search_html_text_prefix(struct kb_buf *out, const char *html, size_t n, 
                 if (is_block(html + name, j - name))
                     kb_buf_addch(out, '\n');
                 i = (size_t)(gt - html) + 1;
-                continue;
+            } else {
+                kb_buf_addch(out, '<');
+                i++;
             }
-            kb_buf_addch(out, '<');
+        } else if (c == '&' && (len = char_ref(html + i, n - i, &cp)) != 0) {
+            add_cp(out, cp);
+            i += len;
+        } else if (c == '&') {
+            kb_buf_addch(out, '&');
             i++;
-            continue;
-        }
-        if (c == '&') {
-            uint32_t cp;
-            size_t len = char_ref(html + i, n - i, &cp);
-            if (len) {
-                add_cp(out, cp);
-                i += len;
-                continue;
-            }
-        }
-        if (c == '\n') {
+        } else if (c == '\n') {
             kb_buf_addch(out, '\n');
             i++;
-            continue;
+        } else { /* a control character or a byte that is not UTF-8 */
+            kb_buf_addch(out, ' ');
+            i++;
         }
-        uint32_t cp;
-        size_t len = kb_utf8_decode(html + i, n - i, &cp);
-        if (cp == KB_UTF8_REPLACEMENT && len == 1)
-            kb_buf_addch(out, ' ');
-        else if (cp < 0x20 || cp == 0x7f)
-            kb_buf_addch(out, ' ');
-        else
-            kb_buf_add(out, html + i, len);
-        i += len;
+        run = i;
     }
+    kb_buf_add(out, html + run, i - run);
 }
 
 /* ---- marks ---------------------------------------------------------------------------- */
