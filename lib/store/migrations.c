@@ -302,8 +302,8 @@ const char *const kb_store_sqlite_migrations[] = {
      * (explicit saves, creation, status changes, restores, the scheduler, imports). */
     "ALTER TABLE revisions ADD COLUMN open_until INTEGER;\n",
 
-    /* 13: the analyzer changed (a final alef is a suffix; ي/ت alternates of short stems:
-     * docs/analyzer.md), so the search index is made again from the articles' text.  FTS5
+    /* 13: the analyzer changed (a final alef is a suffix; ي/ت alternates of short stems; the
+     * stem without the ت of a ة before a pronoun: docs/analyzer.md), so the search index is made again from the articles' text.  FTS5
      * deletes a row by tokenizing its old text again: a row indexed by the old analyzer and
      * deleted by the new one would leave terms behind, so this cannot wait for a reindex. */
     "INSERT INTO article_search (article_search) VALUES ('rebuild');\n",

@@ -319,6 +319,24 @@ static bool is_proclitic(uint32_t c)
 #define YT_MAX 4
 #endif
 
+/* A ة before a pronoun is written ت (مساحة, مساحتها): when a pronoun (ه, ها, ي) came off
+ * right after the final ت of stem p (of word w), the stem without it is an alternate, so مساحتها
+ * also files under مساح.  Not for a final ت alone (وقعت, بيت, صوت): measured worse. */
+static int emit_teh_alt(struct an *a, const uint32_t *w, size_t n, const uint32_t *p, size_t pn,
+                        size_t s, size_t e)
+{
+    if (pn < 4 || p[pn - 1] != 0x062A)
+        return 0;
+    size_t k = 0; /* where the stem sits in the word: after the prefixes removed */
+    while (k + pn <= n && memcmp(w + k, p, pn * sizeof(*p)) != 0)
+        k++;
+    const uint32_t *r = w + k + pn; /* what came off: a pronoun ه, ها or ي */
+    size_t rn = k + pn <= n ? n - k - pn : 0;
+    bool pronoun = (rn == 1 && (r[0] == 0x0647 || r[0] == 0x064A)) ||
+                   (rn == 2 && r[0] == 0x0647 && r[1] == 0x0627);
+    return pronoun ? emit_cps(a, KB_TOKEN_COLOCATED, p, pn - 1, s, e) : 0;
+}
+
 static int emit_arabic(struct an *a, const struct item *it, size_t n)
 {
     uint32_t raw[KB_AN_MAX_CHARS], w[KB_AN_MAX_CHARS];
@@ -341,6 +359,8 @@ static int emit_arabic(struct an *a, const struct item *it, size_t n)
     kb_stem_ar(p, &pn);
     int rc = emit_cps(a, 0, p, pn, s, e);
     if (rc || a->mode != KB_ANALYZE_INDEX || kb_stem_ar_is_name(w, n))
+        return rc;
+    if ((rc = emit_teh_alt(a, w, n, p, pn, s, e)))
         return rc;
     /* A short stem opening with the imperfect's ي or ت also stands for the other person:
      * يقع / تقع, يحد(ها) / تحد, يعيش / تعيش — the same verb said of a masculine or a feminine
@@ -374,6 +394,8 @@ static int emit_arabic(struct an *a, const struct item *it, size_t n)
             (an == prevn && memcmp(alt, prev, an * sizeof(*p)) == 0))
             continue;
         rc = emit_cps(a, KB_TOKEN_COLOCATED, alt, an, s, e);
+        if (!rc)
+            rc = emit_teh_alt(a, w + k, n - k, alt, an, s, e);
         memcpy(prev, alt, an * sizeof(*alt));
         prevn = an;
     }

@@ -281,7 +281,7 @@ static void test_stem_arabic(void **state)
         {"الروسية", "روس"},
         {"أمريكا", "امريك"},
         {"الأمريكية", "امريك"},
-        {"جدا", "جدا"}, /* 3 letters: kept */
+        {"جدا", "جدا"},       /* 3 letters: kept */
         {"أوباما", "اوباما"}, /* a listed name */
         /* names are not cut */
         {"بوتين", "بوتين"},
@@ -318,9 +318,15 @@ static void test_alternates(void **state)
         {"يقع", "يقع +تقع"},
         {"تقع", "تقع +يقع"},
         {"يحدها", "يحد +تحد"},
-        {"وتقع", "وتقع +تقع"},   /* only the primary gets it */
-        {"تستخدم", "تستخدم"},     /* 6 letters: mostly nouns at this length are left */
-        {"تونس", "تونس"},         /* a listed name */
+        {"وتقع", "وتقع +تقع"}, /* only the primary gets it */
+        {"تستخدم", "تستخدم"},  /* 6 letters: mostly nouns at this length are left */
+        {"تونس", "تونس"},      /* a listed name */
+        /* ة before a pronoun is written ت: the stem without it is an alternate */
+        {"مساحتها", "مساحت +مساح"},
+        {"ومساحتها", "ومساحت +ومساح +مساحت +مساح"},
+        {"حكومته", "حكومت +حكوم"},
+        {"وقعت", "وقعت +قعت"}, /* a final ت alone (the past feminine) is kept */
+        {"بيته", "بيت +يته"},  /* 3 letters: kept */
     };
     check_rows(ROWS(rows), KB_ANALYZE_INDEX);
     /* Queries get primaries only. */
