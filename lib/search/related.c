@@ -983,46 +983,147 @@ static void job_release(struct job *j)
     memset(j, 0, sizeof *j);
 }
 
-struct jobs {
+/* A chunk of jobs shared by the two threads: each takes the next one not taken yet. */
+struct pool {
     struct job *j;
     size_t n;
+    size_t next; /* taken with an atomic add */
 };
 
-static void *run_some(void *p)
+static void *run_pool(void *p)
 {
-    struct jobs *js = p;
-    for (size_t k = 0; k < js->n; k++) {
-        struct job *j = &js->j[k];
+    struct pool *pl = p;
+    size_t k;
+    while ((k = __atomic_fetch_add(&pl->next, 1, __ATOMIC_RELAXED)) < pl->n) {
+        struct job *j = &pl->j[k];
         struct doc doc = {j->text[0], j->text[1], j->text[2]};
         j->h = doc_analyze(&doc, j->src, &j->v, &j->sh);
     }
     return NULL;
 }
 
-/* Analyze n jobs: half in a second thread, half here (all here if it cannot start). */
-static void run_jobs(struct job *j, size_t n)
+/* The rebuild's state while articles are read, analyzed and stored. */
+struct rb {
+    sqlite3 *db;
+    sqlite3_stmt *st; /* the articles, in id order */
+    int sr;           /* its last step */
+    struct dfsrc *src;
+    struct rdoc *docs;
+    size_t ndocs, nread, cap; /* stored, read (docs[ndocs .. nread) wait), allocated */
+    struct strmap terms;
+    size_t nterms_all;
+    uint32_t *shingles;
+    size_t nsh, shcap;
+    struct writer *w;
+};
+
+/* Read up to CHUNK articles into jobs (their texts) and rb->docs (the rest).  Returns how
+ * many; rb->sr is SQLITE_ROW when there may be more. */
+static size_t read_chunk(struct rb *b, struct job *jobs)
 {
-    struct jobs a = {j, n / 2}, b = {j + n / 2, n - n / 2};
-    pthread_t t;
-    bool threaded = n > 1 && pthread_create(&t, NULL, run_some, &b) == 0;
-    run_some(&a);
-    if (threaded)
-        pthread_join(t, NULL);
-    else
-        run_some(&b);
+    size_t nj = 0;
+    while (nj < CHUNK && (b->sr = sqlite3_step(b->st)) == SQLITE_ROW) {
+        sqlite3_stmt *st = b->st;
+        if (b->nread == b->cap) {
+            b->cap = b->cap ? 2 * b->cap : 1024;
+            b->docs = kb_realloc(b->docs, b->cap * sizeof *b->docs);
+        }
+        struct rdoc *r = &b->docs[b->nread++];
+        memset(r, 0, sizeof *r);
+        r->m.id = sqlite3_column_int64(st, 0);
+        struct job *j = &jobs[nj];
+        memset(j, 0, sizeof *j);
+        for (int c = 0; c < 3; c++) {
+            const char *t = (const char *)sqlite3_column_text(st, 1 + c);
+            j->text[c] = t ? kb_strdup(t) : NULL;
+        }
+        r->m.published = sqlite3_column_int64(st, 4);
+        j->version = sqlite3_column_int64(st, 5);
+        r->m.eligible = sqlite3_column_int(st, 6) != 0;
+        r->trashed = sqlite3_column_int(st, 7) != 0;
+        r->m.section = sqlite3_column_int64(st, 8);
+        j->src = b->src;
+        nj++;
+    }
+    return nj;
+}
+
+/* Store n analyzed jobs, in order, as the next docs: vectors and hashes into SQLite (until
+ * *rc is set), terms interned, shingles appended; the jobs are released. */
+static void store_chunk(struct rb *b, struct job *jobs, size_t n, int *rc, struct kb_diag *d)
+{
+    for (size_t k = 0; k < n; k++) {
+        struct job *j = &jobs[k];
+        struct rdoc *r = &b->docs[b->ndocs];
+        if (!*rc)
+            *rc = store_vector(b->db, b->w, r->m.id, &j->v, j->h, j->sh.nterms, j->version, d);
+        if (b->nsh + j->sh.n > b->shcap) {
+            b->shcap = b->shcap ? 2 * b->shcap : 1 << 20;
+            while (b->shcap < b->nsh + j->sh.n)
+                b->shcap *= 2;
+            b->shingles = kb_realloc(b->shingles, b->shcap * sizeof *b->shingles);
+        }
+        if (j->sh.n)
+            memcpy(b->shingles + b->nsh, j->sh.h, j->sh.n * sizeof *j->sh.h);
+        r->sh_off = b->nsh;
+        r->sh_n = j->sh.n;
+        r->nterms = j->sh.nterms;
+        b->nsh += j->sh.n;
+        r->n = j->v.n;
+        for (size_t i = 0; i < j->v.n; i++) {
+            bool added;
+            int t = *strmap_put(&b->terms, j->v.terms[i], strlen(j->v.terms[i]), (int)b->nterms_all,
+                                &added);
+            if (added)
+                b->nterms_all++;
+            r->term[i] = t;
+            r->w[i] = (float)j->v.w[i];
+        }
+        job_release(j);
+        b->ndocs++;
+    }
+}
+
+/* Vectors and shingle sets of every article, in a pipeline over chunks of CHUNK: while the
+ * second thread analyzes chunk k (the analysis is most of a rebuild's time and needs
+ * nothing but the read-only df map), this one stores chunk k-1 and reads chunk k+1, then
+ * takes its share of chunk k's analysis.  Stored in id order, so the result is the same
+ * as one thread's. */
+static int analyze_all(struct rb *b, int rc, struct kb_diag *d)
+{
+    struct job *buf[2] = {kb_calloc(CHUNK, sizeof(struct job)),
+                          kb_calloc(CHUNK, sizeof(struct job))};
+    int a = 0; /* buf[a]: the chunk to analyze; buf[!a]: the one to store */
+    b->sr = SQLITE_ROW;
+    size_t na = rc ? 0 : read_chunk(b, buf[a]), ns = 0;
+    while (na || ns) {
+        struct pool pl = {buf[a], na, 0};
+        pthread_t t;
+        bool threaded = na > 1 && pthread_create(&t, NULL, run_pool, &pl) == 0;
+        store_chunk(b, buf[!a], ns, &rc, d);
+        size_t nn = !rc && na && b->sr == SQLITE_ROW ? read_chunk(b, buf[!a]) : 0;
+        run_pool(&pl);
+        if (threaded)
+            pthread_join(t, NULL);
+        ns = na;
+        na = nn;
+        a = !a;
+    }
+    free(buf[0]);
+    free(buf[1]);
+    return rc;
 }
 
 static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *d)
 {
     struct strmap df = {0}, terms = {0};
     struct rdoc *docs = NULL;
-    size_t ndocs = 0, cap = 0;
+    size_t ndocs = 0;
     sqlite3_stmt *st = NULL;
     struct writer w = {0};
     struct posting **post = NULL;
     size_t *plen = NULL, *pcap = NULL, nterms_all = 0;
     uint32_t *shingles = NULL;
-    size_t nsh = 0, shcap = 0;
     struct top *tops = NULL;
     uint8_t *ntop = NULL;
     uint64_t *pairs = NULL;
@@ -1045,76 +1146,17 @@ static int rebuild(sqlite3 *db, struct kb_related_stats *stats, struct kb_diag *
                   " section_id"
                   " FROM articles ORDER BY id",
                   &st, d);
-    /* Vectors and shingle sets: rows are read in chunks, analyzed by two threads (the
-     * analysis is most of a rebuild's time and needs nothing but the read-only df map),
-     * then stored in order by this one. */
-    int sr = SQLITE_DONE;
-    struct job *jobs = kb_calloc(CHUNK, sizeof *jobs);
-    while (!rc) {
-        size_t nj = 0;
-        while (nj < CHUNK && (sr = sqlite3_step(st)) == SQLITE_ROW) {
-            if (ndocs + nj == cap) {
-                cap = cap ? 2 * cap : 1024;
-                docs = kb_realloc(docs, cap * sizeof *docs);
-            }
-            struct rdoc *r = &docs[ndocs + nj];
-            memset(r, 0, sizeof *r);
-            r->m.id = sqlite3_column_int64(st, 0);
-            struct job *j = &jobs[nj];
-            memset(j, 0, sizeof *j);
-            for (int c = 0; c < 3; c++) {
-                const char *t = (const char *)sqlite3_column_text(st, 1 + c);
-                j->text[c] = t ? kb_strdup(t) : NULL;
-            }
-            r->m.published = sqlite3_column_int64(st, 4);
-            j->version = sqlite3_column_int64(st, 5);
-            r->m.eligible = sqlite3_column_int(st, 6) != 0;
-            r->trashed = sqlite3_column_int(st, 7) != 0;
-            r->m.section = sqlite3_column_int64(st, 8);
-            j->src = &src;
-            nj++;
-        }
-        if (nj == 0)
-            break;
-        run_jobs(jobs, nj);
-        for (size_t k = 0; k < nj; k++) {
-            struct job *j = &jobs[k];
-            struct rdoc *r = &docs[ndocs];
-            if (!rc)
-                rc = store_vector(db, &w, r->m.id, &j->v, j->h, j->sh.nterms, j->version, d);
-            if (nsh + j->sh.n > shcap) {
-                shcap = shcap ? 2 * shcap : 1 << 20;
-                while (shcap < nsh + j->sh.n)
-                    shcap *= 2;
-                shingles = kb_realloc(shingles, shcap * sizeof *shingles);
-            }
-            if (j->sh.n)
-                memcpy(shingles + nsh, j->sh.h, j->sh.n * sizeof *j->sh.h);
-            r->sh_off = nsh;
-            r->sh_n = j->sh.n;
-            r->nterms = j->sh.nterms;
-            nsh += j->sh.n;
-            r->n = j->v.n;
-            for (size_t i = 0; i < j->v.n; i++) {
-                bool added;
-                int t = *strmap_put(&terms, j->v.terms[i], strlen(j->v.terms[i]), (int)nterms_all,
-                                    &added);
-                if (added)
-                    nterms_all++;
-                r->term[i] = t;
-                r->w[i] = (float)j->v.w[i];
-            }
-            job_release(j);
-            ndocs++;
-        }
-        if (sr != SQLITE_ROW)
-            break;
-    }
-    free(jobs);
+    struct rb rb = {.db = db, .st = st, .src = &src, .w = &w};
+    rc = analyze_all(&rb, rc, d);
     sqlite3_finalize(st);
     st = NULL;
-    if (!rc && sr != SQLITE_DONE)
+    if (!rc && rb.sr != SQLITE_DONE)
         rc = fail(db, "articles", d);
+    docs = rb.docs;
+    ndocs = rb.ndocs;
+    terms = rb.terms;
+    nterms_all = rb.nterms_all;
+    shingles = rb.shingles;
     strmap_release(&df);
 
     /* Postings, then each article's best cosines by accumulation. */
