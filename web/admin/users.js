@@ -6,6 +6,7 @@ import { message, request } from './api.js';
 import { ROLES, field, h, mount, toast } from './dom.js';
 import { sessionLost, state } from './app.js';
 import { display } from './tz.js';
+import { fmtNum } from './num.js';
 
 export async function usersView(el) {
   const body = h('div', { class: 'users-body' });
@@ -20,7 +21,7 @@ export async function usersView(el) {
     h('div', { class: 'row' },
       field('اسم المستخدم', name, 'بلا مسافات'),
       field('الدور', role),
-      field('كلمة المرور', password, '10 أحرف على الأقل')),
+      field('كلمة المرور', password, `${fmtNum(10)} أحرف على الأقل`)),
     err,
     h('button', { type: 'submit', class: 'primary' }, 'أضف المستخدم'));
   form.addEventListener('submit', async (e) => {
