@@ -58,8 +58,11 @@
 #define UPDATE_MAX_RATIO 4   /* more changed articles than live / this: rebuild instead */
 #define UPDATE_MAX_MIN 20000 /* ... but up to this many are always applied */
 
+#define BLOCK 64  /* postings per block of the top-k bounds */
 #define F_LIVE 1u /* status 'published' */
 #define F_DEAD 2u /* a base article deleted or rewritten since the base was made */
+
+static const double col_weight[3] = {KB_SEARCH_W_HEADLINE, KB_SEARCH_W_LEDE, KB_SEARCH_W_BODY};
 
 struct term {
     uint32_t str;    /* offset of the NUL-terminated term in strs */
@@ -68,6 +71,10 @@ struct term {
     uint32_t *pend;  /* end of each posting's positions in pos */
     uint32_t npos, poscap;
     uint32_t *pos; /* col << COL_SHIFT | offset, ascending within a posting */
+    /* per block of BLOCK postings: the largest weighted frequency (headline 4, lede 2,
+     * body 1 per occurrence) and the shortest article, for the ranking's bounds */
+    float *bmax;
+    uint32_t *bmin;
 };
 
 /* An immutable set of articles with their dictionary and postings. */
@@ -105,6 +112,7 @@ struct kb_search_index {
     char **sec_slug;
     size_t nsections;
     uint64_t alive, total; /* articles and tokens not dead */
+    size_t ndead;
     double avgdl;
     bool logged; /* the database has the change log; seq is the last change included */
     int64_t seq;
@@ -145,6 +153,8 @@ static void seg_release(struct seg *s)
         free(s->terms[i].doc);
         free(s->terms[i].pend);
         free(s->terms[i].pos);
+        free(s->terms[i].bmax);
+        free(s->terms[i].bmin);
     }
     free(s->terms);
     free(s->slots);
@@ -274,7 +284,24 @@ static void seg_finish(struct seg *x)
             t->poscap = t->npos;
         }
         positions += t->npos;
-        bytes += sizeof(*t) + 2 * t->n * sizeof(uint32_t) + t->npos * sizeof(uint32_t);
+        size_t nb = (t->n + BLOCK - 1) / BLOCK;
+        t->bmax = kb_malloc((nb ? nb : 1) * sizeof(*t->bmax));
+        t->bmin = kb_malloc((nb ? nb : 1) * sizeof(*t->bmin));
+        for (size_t b = 0; b < nb; b++) {
+            float fmax = 0;
+            uint32_t lmin = UINT32_MAX;
+            for (size_t q = b * BLOCK; q < t->n && q < (b + 1) * BLOCK; q++) {
+                float f = 0;
+                for (uint32_t j = q ? t->pend[q - 1] : 0; j < t->pend[q]; j++)
+                    f += (float)col_weight[t->pos[j] >> COL_SHIFT];
+                fmax = f > fmax ? f : fmax;
+                lmin = x->len[t->doc[q]] < lmin ? x->len[t->doc[q]] : lmin;
+            }
+            t->bmax[b] = fmax;
+            t->bmin[b] = lmin;
+        }
+        bytes += sizeof(*t) + 2 * t->n * sizeof(uint32_t) + t->npos * sizeof(uint32_t) +
+                 nb * (sizeof(*t->bmax) + sizeof(*t->bmin));
     }
     x->positions = positions;
     x->sorted = kb_malloc((x->nterms ? x->nterms : 1) * sizeof(*x->sorted));
@@ -351,7 +378,8 @@ static void add_doc_text(struct doc_terms *c, uint32_t col, const char *s, size_
 
 static void append_postings(struct seg *x, struct doc_terms *c, uint32_t d)
 {
-    qsort(c->v, c->n, sizeof(*c->v), cmp_occ);
+    if (c->n > 1)
+        qsort(c->v, c->n, sizeof(*c->v), cmp_occ);
     for (size_t i = 0; i < c->n;) {
         struct term *t = &x->terms[c->v[i].term];
         if (t->n == t->cap) {
@@ -572,6 +600,7 @@ static void ver_finish(struct kb_search_index *x)
             total += x->len[d];
         }
     x->alive = alive;
+    x->ndead = x->ndocs - (size_t)alive;
     x->total = total;
     x->avgdl = alive ? (double)total / (double)alive : 0;
     x->bytes = x->base->bytes + (x->delta ? x->delta->bytes : 0) +
@@ -1134,11 +1163,18 @@ struct phrase {
     const struct term *t[2][KB_MATCH_MAX_TERMS];
     struct term *pfx[2];
     bool missing[2]; /* a term is in no article of the segment */
-    /* evaluated: articles holding the phrase (global numbers), its weighted frequency */
+    /* one word (no prefix): its frequency is read from the postings only for an article
+     * that may enter the top k */
+    bool lazy;
+    /* evaluated: articles holding the phrase (global numbers), its weighted frequency (or,
+     * lazy, the posting's index in its segment's term) */
     uint32_t *doc;
     double *freq;
+    uint32_t *pi;
     size_t n;
     double idf;
+    size_t blk; /* lazy: the block `bound` is for (SIZE_MAX none) */
+    double bound;
 };
 
 struct plan {
@@ -1220,6 +1256,8 @@ static void make_plan(const struct kb_search_index *x, const struct kb_match_exp
         const struct kb_match_phrase *mp = &e->p[i];
         p->negative = mp->negative;
         p->nterms = mp->nterms;
+        p->lazy = p->nterms == 1 && !mp->prefix;
+        p->blk = SIZE_MAX;
         for (int s = 0; s < 2; s++) {
             const struct seg *sg = s ? x->delta : x->base;
             if (!sg) {
@@ -1245,14 +1283,13 @@ static void plan_free(struct plan *pl)
     for (size_t i = 0; i < pl->np; i++) {
         free(pl->p[i].doc);
         free(pl->p[i].freq);
+        free(pl->p[i].pi);
         term_free(pl->p[i].pfx[0]);
         term_free(pl->p[i].pfx[1]);
     }
 }
 
 /* ---- evaluation ------------------------------------------------------------------------- */
-
-static const double col_weight[3] = {KB_SEARCH_W_HEADLINE, KB_SEARCH_W_LEDE, KB_SEARCH_W_BODY};
 
 /* First index >= from in t->doc with doc >= d (galloping). */
 static uint32_t seek(const struct term *t, uint32_t from, uint32_t d)
@@ -1337,9 +1374,58 @@ static void eval_phrase(const struct kb_search_index *x, struct phrase *p)
         if (!p->missing[s])
             cap += p->t[s][0]->n;
     p->doc = kb_malloc((cap ? cap : 1) * sizeof(*p->doc));
-    p->freq = kb_malloc((cap ? cap : 1) * sizeof(*p->freq));
-    eval_seg(x, p, 0);
-    eval_seg(x, p, 1);
+    if (!p->lazy) {
+        p->freq = kb_malloc((cap ? cap : 1) * sizeof(*p->freq));
+        eval_seg(x, p, 0);
+        eval_seg(x, p, 1);
+        return;
+    }
+    p->pi = kb_malloc((cap ? cap : 1) * sizeof(*p->pi));
+    for (int s = 0; s < 2; s++) {
+        if (p->missing[s])
+            continue;
+        const struct term *t = p->t[s][0];
+        uint32_t off = s ? (uint32_t)x->nbase : 0;
+        for (uint32_t i = 0; i < t->n; i++)
+            if (!(x->flags[off + t->doc[i]] & F_DEAD)) {
+                p->doc[p->n] = off + t->doc[i];
+                p->pi[p->n++] = i;
+            }
+    }
+}
+
+/* The weighted frequency of the phrase in its j-th article. */
+static double freq_at(const struct kb_search_index *x, const struct phrase *p, size_t j)
+{
+    if (!p->lazy)
+        return p->freq[j];
+    const struct term *t = p->t[p->doc[j] >= x->nbase][0];
+    uint32_t i = p->pi[j];
+    double f = 0;
+    for (uint32_t k = i ? t->pend[i - 1] : 0; k < t->pend[i]; k++)
+        f += col_weight[t->pos[k] >> COL_SHIFT];
+    return f;
+}
+
+static double bm25_part(double idf, double f, double dl, double avgdl)
+{
+    return idf * ((f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)));
+}
+
+/* At least the phrase's part of the score of its j-th article, whose length is dl. */
+static double bound_at(const struct kb_search_index *x, struct phrase *p, size_t j, double dl)
+{
+    if (!p->lazy)
+        return bm25_part(p->idf, p->freq[j], dl, x->avgdl);
+    bool delta = p->doc[j] >= x->nbase;
+    size_t blk = (size_t)delta << 40 | p->pi[j] / BLOCK;
+    if (blk != p->blk) {
+        const struct term *t = p->t[delta][0];
+        p->blk = blk;
+        p->bound =
+            bm25_part(p->idf, t->bmax[p->pi[j] / BLOCK], t->bmin[p->pi[j] / BLOCK], x->avgdl);
+    }
+    return p->bound;
 }
 
 static int cmp_span(const void *a, const void *b)
@@ -1425,6 +1511,78 @@ static bool admitted(const struct ctx *c, uint32_t d, const int64_t *section)
     return true;
 }
 
+static double idf_of(double N, double n)
+{
+    double idf = log((N - n + 0.5) / (n + 0.5));
+    return idf <= 0.0 ? 1e-6 : idf;
+}
+
+static void heap_add(const struct ctx *c, struct cand *heap, size_t k, size_t *nh, struct cand cd)
+{
+    if (*nh < k) {
+        heap[*nh] = cd;
+        sift_up(c, heap, (*nh)++);
+    } else if (before(c, &cd, &heap[0])) {
+        heap[0] = cd;
+        sift_down(c, heap, *nh, 0);
+    }
+}
+
+/* The common query, one word: its postings walked in place, block by block; a block whose
+ * bound cannot reach the heap's worst score is only counted.  The same hits, scores and
+ * total as the general walk (bm25 of a single phrase is its one part). */
+static void one_word(const struct kb_search_index *x, const struct ctx *c, struct phrase *p,
+                     const int64_t *section, struct cand *heap, size_t k, size_t *nh, size_t *all)
+{
+    uint64_t df = 0;
+    for (int s = 0; s < 2; s++) {
+        if (p->missing[s])
+            continue;
+        const struct term *t = p->t[s][0];
+        uint32_t off = s ? (uint32_t)x->nbase : 0;
+        if (!x->ndead || s) {
+            df += t->n;
+            continue;
+        }
+        for (uint32_t i = 0; i < t->n; i++)
+            df += !(x->flags[off + t->doc[i]] & F_DEAD);
+    }
+    double idf = idf_of((double)x->alive, (double)df);
+    for (int s = 0; s < 2; s++) {
+        if (p->missing[s])
+            continue;
+        const struct term *t = p->t[s][0];
+        uint32_t off = s ? (uint32_t)x->nbase : 0;
+        for (uint32_t b = 0; b * BLOCK < t->n; b++) {
+            uint32_t end = (b + 1) * BLOCK < t->n ? (b + 1) * BLOCK : t->n;
+            if (!c->newest && *nh == k && k) {
+                double ub = bm25_part(idf, t->bmax[b], t->bmin[b], x->avgdl);
+                if (ub + ub * 1e-9 < heap[0].score) {
+                    for (uint32_t i = b * BLOCK; i < end; i++)
+                        *all += admitted(c, off + t->doc[i], section);
+                    continue;
+                }
+            }
+            for (uint32_t i = b * BLOCK; i < end; i++) {
+                uint32_t d = off + t->doc[i];
+                if (!admitted(c, d, section))
+                    continue;
+                (*all)++;
+                if (!k)
+                    continue;
+                struct cand cd = {d, 0};
+                if (*nh == k && c->newest && !before(c, &cd, &heap[0]))
+                    continue;
+                double f = 0;
+                for (uint32_t j = i ? t->pend[i - 1] : 0; j < t->pend[i]; j++)
+                    f += col_weight[t->pos[j] >> COL_SHIFT];
+                cd.score = bm25_part(idf, f, (double)x->len[d], x->avgdl);
+                heap_add(c, heap, k, nh, cd);
+            }
+        }
+    }
+}
+
 int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search_request *rq,
                          struct kb_search_ranked **out, size_t *n, size_t *total)
 {
@@ -1445,17 +1603,26 @@ int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search
         section = &sec; /* INT64_MIN: no article has it */
     }
     double N = (double)x->alive;
-    for (size_t i = 0; i < pl->np; i++) {
-        struct phrase *p = &pl->p[i];
-        eval_phrase(x, p);
-        double idf = log((N - (double)p->n + 0.5) / ((double)p->n + 0.5));
-        p->idf = idf <= 0.0 ? 1e-6 : idf;
-    }
-    /* Walk every phrase's list at once, in article order. */
-    size_t at[KB_MATCH_MAX_PHRASES] = {0};
     struct ctx c = {x, rq, rq->sort == KB_SEARCH_NEWEST};
     size_t k = rq->offset + rq->limit, nh = 0, all = 0;
     struct cand *heap = kb_malloc((k ? k : 1) * sizeof(*heap));
+    if (pl->np == 1 && pl->p[0].lazy && !pl->p[0].negative) {
+        one_word(x, &c, &pl->p[0], section, heap, k, &nh, &all);
+        goto ranked;
+    }
+    for (size_t i = 0; i < pl->np; i++) {
+        struct phrase *p = &pl->p[i];
+        eval_phrase(x, p);
+        p->idf = idf_of(N, (double)p->n);
+    }
+    /* Walk every phrase's list at once, in article order: every match is counted (the
+     * total is exact); once the heap holds k, an article is scored only when it may enter
+     * it — its date beats the worst one's (newest first), or the bound of its score from
+     * each word's block (largest frequency, shortest article) reaches the worst score
+     * (relevance; a relative margin of 1e-9 covers rounding).  Scores are computed as an
+     * exhaustive walk would, the phrases in order, so the top k is the same to the bit. */
+    size_t at[KB_MATCH_MAX_PHRASES] = {0};
+    size_t hit[KB_MATCH_MAX_PHRASES];
     for (;;) {
         uint32_t d = UINT32_MAX;
         for (size_t i = 0; i < pl->np; i++)
@@ -1463,30 +1630,46 @@ int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search
                 d = pl->p[i].doc[at[i]];
         if (d == UINT32_MAX)
             break;
-        double score = 0;
         bool keep = true;
-        double dl = (double)x->len[d];
         for (size_t i = 0; i < pl->np; i++) {
             struct phrase *p = &pl->p[i];
-            double f = 0;
+            hit[i] = SIZE_MAX;
             if (p->negative)
                 while (at[i] < p->n && p->doc[at[i]] < d)
                     at[i]++;
             if (at[i] < p->n && p->doc[at[i]] == d)
-                f = p->freq[at[i]++];
-            if (f > 0 && p->negative)
+                hit[i] = at[i]++;
+            if (hit[i] != SIZE_MAX && p->negative)
                 keep = false;
-            if (f == 0 && pl->all && !p->negative)
+            if (hit[i] == SIZE_MAX && pl->all && !p->negative)
                 keep = false;
-            score += p->idf * ((f * (BM25_K1 + 1.0)) /
-                               (f + BM25_K1 * (1 - BM25_B + BM25_B * dl / x->avgdl)));
         }
         if (!keep || !admitted(&c, d, section))
             continue;
         all++;
         if (!k)
             continue;
-        struct cand cd = {d, score};
+        double dl = (double)x->len[d];
+        struct cand cd = {d, 0};
+        if (nh == k) {
+            if (c.newest) {
+                if (!before(&c, &cd, &heap[0]))
+                    continue;
+            } else {
+                double ub = 0;
+                for (size_t i = 0; i < pl->np; i++)
+                    if (hit[i] != SIZE_MAX && !pl->p[i].negative)
+                        ub += bound_at(x, &pl->p[i], hit[i], dl);
+                if (ub + ub * 1e-9 < heap[0].score)
+                    continue;
+            }
+        }
+        double score = 0;
+        for (size_t i = 0; i < pl->np; i++) {
+            double f = hit[i] != SIZE_MAX ? freq_at(x, &pl->p[i], hit[i]) : 0;
+            score += bm25_part(pl->p[i].idf, f, dl, x->avgdl);
+        }
+        cd.score = score;
         if (nh < k) {
             heap[nh] = cd;
             sift_up(&c, heap, nh++);
@@ -1495,6 +1678,7 @@ int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search
             sift_down(&c, heap, nh, 0);
         }
     }
+ranked:
     /* heap → best first */
     size_t m = nh;
     while (m > 1) {
