@@ -219,7 +219,8 @@ KB_MUST_CHECK int kb_search_sqlite_rebuild(struct sqlite3 *db, struct kb_diag *d
  * position, and per article its live state, date, section and length; built from one
  * snapshot by the same analyzer calls as FTS5's index, and ranked with FTS5's own bm25
  * formula and the same column weights, so both paths give the same hits in the same order.
- * Shared between threads (reference counted, never modified after the build). */
+ * Shared between threads (reference counted; a version never changes once made, and shares
+ * its immutable segments with the versions kb_search_index_update makes from it). */
 struct kb_search_index;
 
 struct kb_search_index_stats {
@@ -273,9 +274,11 @@ typedef void (*kb_search_live_fn)(void *ctx, const struct kb_search_index *x, ui
 KB_MUST_CHECK int kb_search_live_start(const char *db_path, kb_search_live_fn on_built, void *ctx,
                                        struct kb_search_live **out, struct kb_diag *d);
 /* The index built for generation `gen` (retained: release it), or NULL when there is none
- * yet — then a build for `gen` is asked for (it starts once no newer generation has been
- * asked for during 300 ms, or after 9 s), and the caller uses FTS5 meanwhile.  The
- * generation must be read before the database, so an index is never newer than it says. */
+ * yet — then the thread is asked for `gen`: it applies the changes since its current index
+ * at once (kb_search_index_update: milliseconds for a publish), or, when the change log
+ * cannot say, builds anew once no newer generation has been asked for during 300 ms (or
+ * after 9 s); the caller uses FTS5 meanwhile.  The generation must be read before the
+ * database, so an index is never newer than it says. */
 struct kb_search_index *kb_search_live_get(struct kb_search_live *l, uint64_t gen);
 /* Stop the thread (waits for a build in progress) and free everything.  NULL is ignored. */
 void kb_search_live_stop(struct kb_search_live *l);
