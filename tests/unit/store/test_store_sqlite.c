@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -1012,6 +1013,46 @@ static void test_pg_failure_midway(void **state)
     kb_article_release(&b);
 }
 
+/* Several processes opening a new database at once (servers starting together) migrate it
+ * once: each step runs under the advisory lock and re-reads the version after taking it. */
+static void test_pg_concurrent_migrations(void **state)
+{
+    struct fix *f = *state;
+    kb_store_close(f->s);
+    f->s = NULL;
+    pg_exec(f->loc, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    enum { N = 4 };
+    pid_t kids[N];
+    for (int i = 0; i < N; i++) {
+        kids[i] = fork();
+        assert_true(kids[i] >= 0);
+        if (kids[i] == 0) {
+            struct kb_store *s = NULL;
+            struct kb_diag d = {0};
+            int rc = kb_store_open(f->loc, KB_STORE_CREATE, &s, &d);
+            if (rc)
+                fprintf(stderr, "child %d: %s\n", i, d.msg);
+            kb_store_close(s);
+            _exit(rc ? 1 : 0);
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        int status = 0;
+        assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    PGconn *c = PQconnectdb(f->loc);
+    PGresult *r = PQexec(c, "SELECT version, (SELECT count(*) FROM schema_version) FROM "
+                            "schema_version");
+    assert_int_equal(PQntuples(r), 1);
+    assert_int_equal(atoi(PQgetvalue(r, 0, 0)), kb_store_schema_version());
+    assert_string_equal(PQgetvalue(r, 0, 1), "1");
+    PQclear(r);
+    PQfinish(c);
+    f->s = open_store(f->loc, KB_STORE_READONLY);
+}
+
 /* End every other connection to the test's database, as a server restart would, and wait
  * until they are gone. */
 static void pg_kill_others(const char *loc)
@@ -1093,6 +1134,7 @@ int main(void)
         T(test_pg_foreign_and_newer),
         T(test_pg_failure_midway),
         T(test_pg_reconnect),
+        T(test_pg_concurrent_migrations),
     };
     current = &backends[1];
     if (pg_admin_url())
