@@ -9,6 +9,7 @@
 // the claim.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -168,6 +169,27 @@ describe('import jsonl', () => {
       const missing = run(['import', 'jsonl', path.join(ws.dir, 'nope.jsonl')], { db: ws.db });
       assert.equal(missing.status, 1);
       assert.match(missing.stderr, /nope\.jsonl/);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  test('--no-related: the articles go in, related lists wait for reindex (both --help say so)', () => {
+    const ws = tempWorkspace();
+    try {
+      const lines = [];
+      for (let i = 1; i <= 6; i++) lines.push(record(i, { extra: 'فقرة عن مباراة كرة القدم في الملعب الكبير.' }));
+      const file = ws.file('six.jsonl', lines.join('\n') + '\n');
+      const sql = (q) => spawnSync('sqlite3', [ws.db, q], { encoding: 'utf8' }).stdout.trim();
+      const r = runOk(['import', 'jsonl', '--no-related', file], { db: ws.db });
+      assert.match(r.stdout, /^6 created/);
+      assert.doesNotMatch(r.stdout, /of which related/);
+      assert.equal(sql('SELECT count(*) FROM article_simhash'), '0', 'no related data computed');
+      const re = runOk(['reindex'], { db: ws.db });
+      assert.match(re.stdout, /reindexed 6 articles/);
+      assert.equal(sql('SELECT count(*) FROM article_simhash'), '6');
+      assert.match(run(['import', 'jsonl', '--help']).stdout, /--no-related[^]*khabar reindex/);
+      assert.match(run(['reindex', '--help']).stdout, /--no-related/);
     } finally {
       ws.cleanup();
     }
