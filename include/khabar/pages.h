@@ -156,6 +156,7 @@ struct kb_search_params {
     const char *sort;     /* "newest"; anything else is relevance */
     const char *per_page; /* API only: 1..KB_SEARCH_MAX_LIMIT, default site->page_size */
     const struct kb_search_index *index; /* the server's in-memory ranker, or NULL (search.h) */
+    struct kb_search_stmts *stmts;       /* the worker's kept statements, or NULL (search.h) */
 };
 
 /* One search as the page, the API and `khabar search` show it. */

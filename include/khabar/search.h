@@ -142,6 +142,9 @@ struct kb_search_request {
     enum kb_search_sort sort;
     size_t offset;
     size_t limit; /* 0..KB_SEARCH_MAX_LIMIT */
+    /* Optional: statements kept prepared between searches on one SQLite connection (a
+     * server worker's); NULL: prepared for this search. */
+    struct kb_search_stmts *stmts;
 };
 
 struct kb_search_hit {
@@ -209,6 +212,14 @@ KB_MUST_CHECK int kb_search_sqlite_register(struct sqlite3 *db, struct kb_diag *
 KB_MUST_CHECK int kb_search_sqlite_run(struct sqlite3 *db, const struct kb_search_request *rq,
                                        struct kb_search_hit **out, size_t *n, size_t *total,
                                        struct kb_diag *d);
+/* Statements kb_search_sqlite_run keeps prepared (persistent) for the next search on the
+ * same connection, so a busy server does not parse and plan them on every request.  One
+ * cache serves one connection, used by one thread at a time (a request on another
+ * connection prepares its own); free it before that connection is closed (SQLite will not
+ * close a connection with statements).  Between searches no statement holds a read
+ * transaction open. */
+struct kb_search_stmts *kb_search_stmts_new(void);
+void kb_search_stmts_free(struct kb_search_stmts *c);
 /* Rebuild the whole index from `articles` (FTS5 'rebuild', then 'optimize').  Call inside
  * a write transaction. */
 KB_MUST_CHECK int kb_search_sqlite_rebuild(struct sqlite3 *db, struct kb_diag *d);

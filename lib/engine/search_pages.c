@@ -60,8 +60,8 @@ static bool known_term(void *ctx, const char *term, size_t n)
 
 static int engine_search(struct kb_store *s, const struct kb_site *site, const char *q, size_t qlen,
                          enum kb_search_sort sort, size_t page, size_t per_page, int64_t now,
-                         const struct kb_search_index *index, struct kb_search_result *out,
-                         struct kb_diag *d)
+                         const struct kb_search_index *index, struct kb_search_stmts *stmts,
+                         struct kb_search_result *out, struct kb_diag *d)
 {
     struct kb_search_result r;
     memset(&r, 0, sizeof(r));
@@ -71,7 +71,8 @@ static int engine_search(struct kb_store *s, const struct kb_site *site, const c
     kb_search_query_parse(q, q ? qlen : 0, &r.query);
     kb_search_query_backoff(&r.query, known_term, s);
 
-    struct kb_search_request rq = {.now = now, .sort = sort, .limit = r.per_page, .index = index};
+    struct kb_search_request rq = {
+        .now = now, .sort = sort, .limit = r.per_page, .index = index, .stmts = stmts};
     rq.offset = (r.page - 1) * r.per_page;
     if (r.query.section) {
         const struct kb_section *sec = find_section(site, r.query.section);
@@ -120,7 +121,7 @@ int kb_engine_search(struct kb_store *s, const struct kb_site *site, const char 
                      enum kb_search_sort sort, size_t page, size_t per_page, int64_t now,
                      struct kb_search_result *out, struct kb_diag *d)
 {
-    return engine_search(s, site, q, qlen, sort, page, per_page, now, NULL, out, d);
+    return engine_search(s, site, q, qlen, sort, page, per_page, now, NULL, NULL, out, d);
 }
 
 /* ---- parameters ------------------------------------------------------------------------ */
@@ -319,7 +320,7 @@ int kb_pages_search(struct kb_store *s, const struct kb_site *site,
     size_t size = site->page_size > 0 ? (size_t)site->page_size : DEFAULT_PAGE_SIZE;
     struct kb_search_result r;
     int rc = engine_search(s, site, q, strlen(q), param_sort(p->sort), (size_t)page, size, now,
-                           p->index, &r, d);
+                           p->index, p->stmts, &r, d);
     if (rc && no_search_here(s)) {
         kb_pages_error(site, 503,
                        en ? "Search is not available on this site's database yet."
@@ -512,7 +513,7 @@ int kb_pages_api_search(struct kb_store *s, const struct kb_site *site,
     const char *q = p->q ? p->q : "";
     struct kb_search_result r;
     int rc = engine_search(s, site, q, strlen(q), param_sort(p->sort), (size_t)page, (size_t)per,
-                           now, p->index, &r, d);
+                           now, p->index, p->stmts, &r, d);
     if (rc && no_search_here(s)) {
         kb_pages_api_error(503, "unavailable", NULL,
                            "البحث غير متاح بعد على قاعدة بيانات هذا الموقع", out);

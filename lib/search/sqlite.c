@@ -249,13 +249,36 @@ static int add_marks(sqlite3 *db, const struct kb_search_request *rq, struct kb_
     return rc;
 }
 
-/* The hits the in-memory ranker chose, in its order, with their page fields and marks: one
- * statement (one read transaction, one b-tree walk per hit) reads every hit's row and texts.
- * An article deleted since the index was built is left out. */
-static int fetch_marked(sqlite3 *db, const struct kb_search_request *rq,
-                        const struct kb_search_ranked *r, size_t nr, struct kb_search_hit *hits,
-                        size_t *nh, struct kb_diag *d)
+struct kb_search_stmts {
+    sqlite3 *db;                                 /* the connection they belong to */
+    sqlite3_stmt *hits[KB_SEARCH_MAX_LIMIT + 1]; /* HITS_SQL, by the number of ids */
+};
+
+struct kb_search_stmts *kb_search_stmts_new(void)
 {
+    return kb_calloc(1, sizeof(struct kb_search_stmts));
+}
+
+void kb_search_stmts_free(struct kb_search_stmts *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i <= KB_SEARCH_MAX_LIMIT; i++)
+        sqlite3_finalize(c->hits[i]);
+    free(c);
+}
+
+/* HITS_SQL for nr ids: kept in rq->stmts when it serves this connection (*kept true: reset,
+ * not finalize, it), else prepared now. */
+static int hits_stmt(sqlite3 *db, const struct kb_search_request *rq, size_t nr, sqlite3_stmt **out,
+                     bool *kept, struct kb_diag *d)
+{
+    struct kb_search_stmts *c = rq->stmts;
+    *kept = c && (!c->db || c->db == db) && nr <= KB_SEARCH_MAX_LIMIT;
+    if (*kept && c->hits[nr]) {
+        *out = c->hits[nr];
+        return 0;
+    }
     char sql[sizeof(HITS_SQL) + 6 * KB_SEARCH_MAX_LIMIT];
     size_t len = (size_t)snprintf(sql, sizeof(sql), "%s", HITS_SQL);
     for (size_t i = 0; i < nr && len < sizeof(sql); i++)
@@ -263,12 +286,32 @@ static int fetch_marked(sqlite3 *db, const struct kb_search_request *rq,
     if (len + 2 > sizeof(sql))
         return kb_diag_set(d, KB_EINVAL, "limit", "at most %d hits at a time", KB_SEARCH_MAX_LIMIT);
     memcpy(sql + len, ")", 2);
+    int rc = sqlite3_prepare_v3(db, sql, -1, *kept ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    if (rc != SQLITE_OK)
+        return fail(db, rc, "preparing a search", d);
+    if (*kept) {
+        c->hits[nr] = *out;
+        c->db = db;
+    }
+    return 0;
+}
+
+/* The hits the in-memory ranker chose, in its order, with their page fields and marks: one
+ * statement (one read transaction, one b-tree walk per hit) reads every hit's row and texts.
+ * An article deleted since the index was built is left out. */
+static int fetch_marked(sqlite3 *db, const struct kb_search_request *rq,
+                        const struct kb_search_ranked *r, size_t nr, struct kb_search_hit *hits,
+                        size_t *nh, struct kb_diag *d)
+{
+    sqlite3_stmt *st = NULL;
+    bool kept = false;
+    int rc = hits_stmt(db, rq, nr, &st, &kept, d);
+    if (rc)
+        return rc;
     struct kb_match_expr *e = kb_malloc(sizeof(*e));
     bool ours = kb_match_expr_parse(rq->match, e);
     bool *seen = kb_calloc(nr, sizeof(*seen));
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(db, sql, &st, d);
-    for (size_t i = 0; rc == 0 && i < nr; i++)
+    for (size_t i = 0; i < nr; i++)
         sqlite3_bind_int64(st, (int)i + 1, r[i].id);
     int src = SQLITE_DONE;
     while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -298,7 +341,12 @@ static int fetch_marked(sqlite3 *db, const struct kb_search_request *rq,
     }
     if (rc == 0 && src != SQLITE_DONE)
         rc = fail(db, src, "reading the hits", d);
-    sqlite3_finalize(st);
+    if (kept) { /* ends its read transaction */
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    } else {
+        sqlite3_finalize(st);
+    }
     if (ours)
         kb_match_expr_release(e);
     free(e);

@@ -57,6 +57,7 @@ struct worker {
     struct worker *next;
     struct server *owner;
     struct kb_store *store;
+    struct kb_search_stmts *search_stmts; /* kept prepared on `store`'s connection */
     struct kb_site_conf *conf;
     uint64_t conf_gen;
     bool open_failed_logged;
@@ -205,6 +206,7 @@ static bool worker_ready(struct worker *w, uint64_t gen)
             w->open_failed_logged = true;
             return false;
         }
+        w->search_stmts = kb_search_stmts_new();
     }
     if (!w->conf || w->conf_gen != gen) {
         struct kb_site_conf *c;
@@ -764,6 +766,7 @@ static enum MHD_Result serve_dynamic(struct ctx *x, enum route r)
         /* the index of this generation, else FTS5 while it is (re)built */
         struct kb_search_index *si = kb_search_live_get(x->srv->search, gen);
         sp.index = si;
+        sp.stmts = w->search_stmts;
         if (r == R_SEARCH) {
             rc = kb_pages_search(w->store, site, &sp, now, &p, &d);
         } else {
@@ -1357,6 +1360,7 @@ int srv_run(const struct srv_config *cfg)
 
     for (struct worker *w = srv.workers, *next; w; w = next) {
         next = w->next;
+        kb_search_stmts_free(w->search_stmts); /* before its connection closes */
         if (w->store)
             kb_store_close(w->store);
         kb_site_conf_free(w->conf);
