@@ -865,6 +865,45 @@ static int pg_count(struct kb_store *s, size_t *out, struct kb_diag *d)
     return 0;
 }
 
+/* The tags of v[0..n) in one round trip (the list is ordered by published, not id: each
+ * row finds its article by id in v). */
+static int read_list_tags(struct pg_store *ps, struct kb_article *v, size_t n, struct kb_diag *d)
+{
+    struct kb_buf ids;
+    kb_buf_init(&ids, 32 * n + 8);
+    kb_buf_addch(&ids, '{');
+    for (size_t i = 0; i < n; i++)
+        kb_buf_addf(&ids, "%s%lld", i ? "," : "", (long long)v[i].id);
+    kb_buf_addch(&ids, '}');
+    const char *vals[1] = {kb_buf_cstr(&ids)};
+    int rc;
+    PGresult *res = run(ps,
+                        "SELECT article_id, tag FROM article_tags WHERE article_id = "
+                        "ANY ($1::bigint[]) ORDER BY article_id, position",
+                        1, vals, "reading tags", &rc, d);
+    kb_buf_release(&ids);
+    if (!res)
+        return rc;
+    int rows = PQntuples(res);
+    size_t k = 0;
+    for (int r = 0; r < rows; r++) {
+        int64_t id = col_int(res, r, 0);
+        if (v[k].id != id) /* rows come grouped by article */
+            for (k = 0; k < n && v[k].id != id; k++)
+                ;
+        if (k == n) {
+            k = 0;
+            continue; /* not one of ours: cannot happen */
+        }
+        struct kb_article *a = &v[k];
+        if ((a->ntags & (a->ntags - 1)) == 0) /* 0, 1, 2, 4, …: grow */
+            a->tags = kb_realloc(a->tags, (a->ntags ? 2 * a->ntags : 1) * sizeof(char *));
+        a->tags[a->ntags++] = col_str(res, r, 1);
+    }
+    PQclear(res);
+    return 0;
+}
+
 /* The WHERE clause of a list query, its parameters added to p in order. */
 static void list_where(struct kb_buf *b, struct params *p, const struct kb_article_query *q)
 {
@@ -928,8 +967,8 @@ static int pg_article_list(struct kb_store *s, const struct kb_article_query *q,
         rc = read_article(res, i, &v[cnt++], d);
     }
     PQclear(res);
-    for (size_t i = 0; rc == 0 && q->fields == KB_FIELDS_FULL && i < cnt; i++)
-        rc = read_tags(ps, &v[i], d);
+    if (rc == 0 && q->fields == KB_FIELDS_FULL && cnt > 0)
+        rc = read_list_tags(ps, v, cnt, d);
     if (rc) {
         kb_articles_free(v, cnt);
         return rc;

@@ -526,6 +526,50 @@ static void test_list(void **state)
     assert_int_equal(kb_store_article_list(f->s, &q, &v, &n, &total, &diag), KB_EINVAL);
 }
 
+/* A full list carries each article's own tags, in their order; a summary carries none. */
+static void test_list_tags(void **state)
+{
+    struct fix *f = *state;
+    add_section(f->s, "politics", "سياسة", 1);
+    static const char *const tags[3][3] = {{"ب", "أ", NULL}, {NULL, NULL, NULL}, {"ج", "ب", "أ"}};
+    int64_t ids[3];
+    for (int i = 0; i < 3; i++) {
+        struct kb_article a;
+        article(&a,
+                i == 0   ? "أول"
+                : i == 1 ? "ثان"
+                         : "ثالث",
+                "politics", KB_STATUS_PUBLISHED, 1731400000 + i);
+        a.tags = calloc(3, sizeof(char *));
+        for (int k = 0; k < 3 && tags[i][k]; k++)
+            a.tags[a.ntags++] = strdup(tags[i][k]);
+        OK(kb_store_article_put(f->s, &a, &diag));
+        ids[i] = a.id;
+        kb_article_release(&a);
+    }
+    struct kb_article *v = NULL;
+    size_t n = 0;
+    struct kb_article_query q = {.limit = 10, .fields = KB_FIELDS_FULL};
+    OK(kb_store_article_list(f->s, &q, &v, &n, NULL, &diag));
+    int64_t want[] = {ids[2], ids[1], ids[0]};
+    assert_ids(v, n, want, 3);
+    for (int i = 0; i < 3; i++) {
+        const char *const *t = tags[2 - i];
+        size_t nt = 0;
+        while (nt < 3 && t[nt])
+            nt++;
+        assert_int_equal(v[i].ntags, nt);
+        for (size_t k = 0; k < nt; k++)
+            assert_string_equal(v[i].tags[k], t[k]);
+    }
+    kb_articles_free(v, n);
+    q.fields = KB_FIELDS_SUMMARY;
+    OK(kb_store_article_list(f->s, &q, &v, &n, NULL, &diag));
+    assert_int_equal(n, 3);
+    assert_int_equal(v[0].ntags, 0);
+    kb_articles_free(v, n);
+}
+
 static void test_rollback(void **state)
 {
     struct fix *f = *state;
@@ -1105,6 +1149,7 @@ int main(void)
         T(test_slug_uniqueness),
         T(test_update_keeps_id),
         T(test_list),
+        T(test_list_tags),
         T(test_rollback),
         T(test_data_version),
         T(test_readonly),
