@@ -74,19 +74,37 @@ static int map_state(const char *state)
     return KB_EDB;
 }
 
+/* libpq's message on one line: its newlines and tabs become single spaces, none at the
+ * ends. */
+static void one_line(char *out, size_t cap, const char *msg)
+{
+    size_t k = 0;
+    bool space = false;
+    for (const char *p = msg ? msg : ""; *p && k + 1 < cap; p++) {
+        if (*p == '\n' || *p == '\t' || *p == ' ') {
+            space = k > 0;
+            continue;
+        }
+        if (space && k + 2 < cap)
+            out[k++] = ' ';
+        space = false;
+        out[k++] = *p;
+    }
+    out[k] = '\0';
+}
+
 /* Record the failure of `res` (or of the connection when res is NULL) while doing `what`. */
 static int pg_fail(struct pg_store *ps, const PGresult *res, const char *what, struct kb_diag *d)
 {
     const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!msg)
         msg = PQerrorMessage(ps->conn);
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        n--;
+    char line[256];
+    one_line(line, sizeof(line), msg);
     int code = res ? map_state(PQresultErrorField(res, PG_DIAG_SQLSTATE)) : KB_EIO;
     if (PQstatus(ps->conn) == CONNECTION_BAD)
         code = KB_EIO;
-    return kb_diag_set(d, code, "", "%s: %.*s", what, (int)n, msg);
+    return kb_diag_set(d, code, "", "%s: %s", what, line);
 }
 
 /* The constraint a failed result names, "" when none. */
@@ -144,11 +162,9 @@ static int reconnect(struct pg_store *ps, struct kb_diag *d)
         free(ps->prep[i].sql);
     ps->nprep = 0;
     if (PQstatus(ps->conn) != CONNECTION_OK) {
-        const char *msg = PQerrorMessage(ps->conn);
-        size_t n = strlen(msg);
-        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-            n--;
-        return kb_diag_set(d, KB_EIO, "", "%s: cannot reconnect: %.*s", ps->shown, (int)n, msg);
+        char line[256];
+        one_line(line, sizeof(line), PQerrorMessage(ps->conn));
+        return kb_diag_set(d, KB_EIO, "", "%s: cannot reconnect: %s", ps->shown, line);
     }
     return session_setup(ps, d);
 }
@@ -531,16 +547,26 @@ static const struct kb_store_ops pg_ops;
 int kb_store_pg_open(const char *location, enum kb_store_mode mode, struct kb_store **out,
                      struct kb_diag *d)
 {
+    char *why = NULL;
+    PQconninfoOption *opts = PQconninfoParse(location, &why);
+    if (!opts) {
+        char *shown = redact(location);
+        char line[256];
+        one_line(line, sizeof(line), why ? why : "out of memory");
+        int rc = kb_diag_set(d, KB_EINVAL, "", "%s: not a valid PostgreSQL URI: %s", shown, line);
+        free(shown);
+        PQfreemem(why);
+        return rc;
+    }
+    PQconninfoFree(opts);
     struct pg_store *ps = kb_calloc(1, sizeof(*ps));
     ps->base.ops = &pg_ops;
     ps->shown = redact(location);
     ps->conn = PQconnectdb(location);
     if (!ps->conn || PQstatus(ps->conn) != CONNECTION_OK) {
-        const char *msg = ps->conn ? PQerrorMessage(ps->conn) : "out of memory";
-        size_t n = strlen(msg);
-        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-            n--;
-        int rc = kb_diag_set(d, KB_EIO, "", "%s: cannot connect: %.*s", ps->shown, (int)n, msg);
+        char line[256];
+        one_line(line, sizeof(line), ps->conn ? PQerrorMessage(ps->conn) : "out of memory");
+        int rc = kb_diag_set(d, KB_EIO, "", "%s: cannot connect: %s", ps->shown, line);
         pg_close(&ps->base);
         return rc;
     }

@@ -816,6 +816,12 @@ static void test_unwritable_paths(void **state)
     assert_non_null(strstr(d.msg, "postgresql://kb:***@127.0.0.1:1/khabar"));
     assert_non_null(strstr(d.msg, "cannot connect"));
     assert_null(strstr(d.msg, "secret"));
+    /* A URI libpq cannot parse is a bad location, not an unreachable server. */
+    assert_int_equal(
+        kb_store_open("postgresql://kb@/khabar?nosuchoption=1", KB_STORE_CREATE, &s, &d),
+        KB_EINVAL);
+    assert_non_null(strstr(d.msg, "not a valid PostgreSQL URI"));
+    assert_non_null(strstr(d.msg, "nosuchoption"));
 
     /* "sqlite:" prefix. */
     snprintf(path, sizeof(path), "sqlite:%s/prefixed.db", f->scratch);
