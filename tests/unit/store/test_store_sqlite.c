@@ -570,6 +570,50 @@ static void test_list_tags(void **state)
     kb_articles_free(v, n);
 }
 
+/* Author pages: the byline's slug (kb_slug_make) selects, and follows an edited byline. */
+static void test_list_author(void **state)
+{
+    struct fix *f = *state;
+    add_section(f->s, "politics", "سياسة", 1);
+    static const char *const bylines[] = {"سارة أحمد", "Ali Hassan", NULL, "سارة  أحمد!"};
+    int64_t ids[4];
+    for (int i = 0; i < 4; i++) {
+        struct kb_article a;
+        article(&a, "خبر", "politics", KB_STATUS_PUBLISHED, 1731400000 + i);
+        kb_set_str(&a.byline, bylines[i]);
+        OK(kb_store_article_put(f->s, &a, &diag));
+        ids[i] = a.id;
+        kb_article_release(&a);
+    }
+    struct kb_article *v = NULL;
+    size_t n = 0, total = 0;
+    struct kb_article_query q = {.limit = 10, .author = "سارة-أحمد"};
+    OK(kb_store_article_list(f->s, &q, &v, &n, &total, &diag));
+    int64_t sara[] = {ids[3], ids[0]};
+    assert_ids(v, n, sara, 2);
+    assert_int_equal(total, 2);
+    kb_articles_free(v, n);
+    q.author = "ali-hassan";
+    OK(kb_store_article_list(f->s, &q, &v, &n, &total, &diag));
+    int64_t ali[] = {ids[1]};
+    assert_ids(v, n, ali, 1);
+    kb_articles_free(v, n);
+
+    struct kb_article a;
+    kb_article_init(&a);
+    OK(kb_store_article_get(f->s, ids[1], &a, &diag));
+    kb_set_str(&a.byline, "سارة أحمد");
+    OK(kb_store_article_put(f->s, &a, &diag));
+    kb_article_release(&a);
+    OK(kb_store_article_list(f->s, &q, &v, &n, &total, &diag));
+    assert_int_equal(n, 0);
+    kb_articles_free(v, n);
+    q.author = "سارة-أحمد";
+    OK(kb_store_article_list(f->s, &q, &v, &n, &total, &diag));
+    assert_int_equal(total, 3);
+    kb_articles_free(v, n);
+}
+
 static void test_rollback(void **state)
 {
     struct fix *f = *state;
@@ -1156,6 +1200,7 @@ int main(void)
         T(test_update_keeps_id),
         T(test_list),
         T(test_list_tags),
+        T(test_list_author),
         T(test_rollback),
         T(test_data_version),
         T(test_readonly),
