@@ -1583,33 +1583,11 @@ static void one_word(const struct kb_search_index *x, const struct ctx *c, struc
     }
 }
 
-int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search_request *rq,
-                         struct kb_search_ranked **out, size_t *n, size_t *total)
+/* The general walk: every phrase evaluated, their lists walked together in article order. */
+static void walk(const struct kb_search_index *x, const struct ctx *c, struct plan *pl,
+                 const int64_t *section, struct cand *heap, size_t k, size_t *nh, size_t *all)
 {
-    struct kb_match_expr *e = kb_malloc(sizeof(*e));
-    if (!kb_match_expr_parse(rq->match, e)) {
-        free(e);
-        return 1;
-    }
-    struct plan *pl = kb_malloc(sizeof(*pl));
-    make_plan(x, e, pl);
-    kb_match_expr_release(e);
-    free(e);
-    int64_t sec = INT64_MIN, *section = NULL;
-    if (rq->section_slug) {
-        for (size_t i = 0; i < x->nsections; i++)
-            if (strcmp(x->sec_slug[i], rq->section_slug) == 0)
-                sec = x->sec_id[i];
-        section = &sec; /* INT64_MIN: no article has it */
-    }
     double N = (double)x->alive;
-    struct ctx c = {x, rq, rq->sort == KB_SEARCH_NEWEST};
-    size_t k = rq->offset + rq->limit, nh = 0, all = 0;
-    struct cand *heap = kb_malloc((k ? k : 1) * sizeof(*heap));
-    if (pl->np == 1 && pl->p[0].lazy && !pl->p[0].negative) {
-        one_word(x, &c, &pl->p[0], section, heap, k, &nh, &all);
-        goto ranked;
-    }
     for (size_t i = 0; i < pl->np; i++) {
         struct phrase *p = &pl->p[i];
         eval_phrase(x, p);
@@ -1644,16 +1622,16 @@ int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search
             if (hit[i] == SIZE_MAX && pl->all && !p->negative)
                 keep = false;
         }
-        if (!keep || !admitted(&c, d, section))
+        if (!keep || !admitted(c, d, section))
             continue;
-        all++;
+        (*all)++;
         if (!k)
             continue;
         double dl = (double)x->len[d];
         struct cand cd = {d, 0};
-        if (nh == k) {
-            if (c.newest) {
-                if (!before(&c, &cd, &heap[0]))
+        if (*nh == k) {
+            if (c->newest) {
+                if (!before(c, &cd, &heap[0]))
                     continue;
             } else {
                 double ub = 0;
@@ -1670,15 +1648,43 @@ int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search
             score += bm25_part(pl->p[i].idf, f, dl, x->avgdl);
         }
         cd.score = score;
-        if (nh < k) {
-            heap[nh] = cd;
-            sift_up(&c, heap, nh++);
-        } else if (before(&c, &cd, &heap[0])) {
+        if (*nh < k) {
+            heap[*nh] = cd;
+            sift_up(c, heap, (*nh)++);
+        } else if (before(c, &cd, &heap[0])) {
             heap[0] = cd;
-            sift_down(&c, heap, nh, 0);
+            sift_down(c, heap, *nh, 0);
         }
     }
-ranked:
+}
+
+int kb_search_index_rank(const struct kb_search_index *x, const struct kb_search_request *rq,
+                         struct kb_search_ranked **out, size_t *n, size_t *total)
+{
+    struct kb_match_expr *e = kb_malloc(sizeof(*e));
+    if (!kb_match_expr_parse(rq->match, e)) {
+        free(e);
+        return 1;
+    }
+    struct plan *pl = kb_malloc(sizeof(*pl));
+    make_plan(x, e, pl);
+    kb_match_expr_release(e);
+    free(e);
+    int64_t sec = INT64_MIN, *section = NULL;
+    if (rq->section_slug) {
+        for (size_t i = 0; i < x->nsections; i++)
+            if (strcmp(x->sec_slug[i], rq->section_slug) == 0)
+                sec = x->sec_id[i];
+        section = &sec; /* INT64_MIN: no article has it */
+    }
+    struct ctx c = {x, rq, rq->sort == KB_SEARCH_NEWEST};
+    size_t k = rq->offset + rq->limit, nh = 0, all = 0;
+    struct cand *heap = kb_malloc((k ? k : 1) * sizeof(*heap));
+    if (pl->np == 1 && pl->p[0].lazy && !pl->p[0].negative) {
+        one_word(x, &c, &pl->p[0], section, heap, k, &nh, &all);
+    } else {
+        walk(x, &c, pl, section, heap, k, &nh, &all);
+    }
     /* heap → best first */
     size_t m = nh;
     while (m > 1) {
