@@ -13,7 +13,10 @@
  * matching every term it begins: a range of the byte-sorted dictionary); the score is
  * FTS5's own bm25 formula with the same column weights (idf from the phrase's document
  * count over all rows, k1 1.2, b 0.75, the document's token count over the average), so
- * the two paths rank alike, which the unit tests check.
+ * the two paths rank alike, which the unit tests check.  Every match is counted (exact
+ * totals), but once the heap holds the page's k an article is scored only when it may
+ * enter it: each term keeps, per block of BLOCK postings, its largest weighted frequency
+ * and shortest article, whose bm25 part bounds the block's.
  *
  * Segments: the terms and postings live in immutable, reference-counted segments, each
  * over its own articles in id order (local numbers): the base (a whole build, or the last
