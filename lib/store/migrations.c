@@ -5,7 +5,9 @@
  * PRAGMA user_version, and store_sqlite.c runs each step and the version bump in one
  * transaction.  Invariants: steps are append-only — a released step is never edited, a
  * change is a new step — and the PostgreSQL backend keeps the same number of steps with the
- * same meaning, so kb_store_schema_version() is one number for both.
+ * same meaning, so kb_store_schema_version() is one number for both: a new step here comes
+ * with its PostgreSQL step in lib/store/pg_migrations.c in the same commit (a PostgreSQL
+ * store refuses to open while the counts differ, and the store tests fail).
  *
  * Times are unix seconds (NULL when never set) plus the offset in minutes they were
  * written in; status is its name ("published"), so the database reads well by itself.
