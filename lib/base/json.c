@@ -87,20 +87,24 @@ void kb_buf_add_json(struct kb_buf *b, const char *s, size_t n)
             i++;
             continue;
         }
-        kb_buf_add(b, s + start, i - start);
         if (c >= 0x80) {
             uint32_t cp;
             size_t len = kb_utf8_decode(s + i, n - i, &cp);
-            if (cp == KB_UTF8_REPLACEMENT && len == 1)
+            bool bad = cp == KB_UTF8_REPLACEMENT && len == 1;
+            if (!bad && cp != 0x2028 && cp != 0x2029) { /* valid: stays in the run (Arabic) */
+                i += len;
+                continue;
+            }
+            kb_buf_add(b, s + start, i - start);
+            if (bad)
                 kb_buf_adds(b, "\xEF\xBF\xBD");
-            else if (cp == 0x2028 || cp == 0x2029)
-                kb_buf_adds(b, cp == 0x2028 ? "\\u2028" : "\\u2029"); /* safe in <script> */
             else
-                kb_buf_add(b, s + i, len);
+                kb_buf_adds(b, cp == 0x2028 ? "\\u2028" : "\\u2029"); /* safe in <script> */
             i += len;
             start = i;
             continue;
         }
+        kb_buf_add(b, s + start, i - start);
         switch (c) {
         case '"':
             kb_buf_adds(b, "\\\"");
