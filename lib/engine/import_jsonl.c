@@ -24,7 +24,9 @@
  * raw line.  The reader stops after an end, a read error or the item past opts->limit; the
  * calling thread stops it (and joins it) on every way out, then frees what is left in the
  * ring.  Without a thread (pthread_create failed) the calling thread fills each item
- * itself.
+ * itself.  Unless it is a dry run, the reader also analyzes each article's texts for the
+ * search index (kb_search_pretok_*, search.h); the writer offers them to its tokenizer
+ * just before the write, so the commit's indexing replays them instead of analyzing.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -168,10 +170,11 @@ static void pre_analyze(struct item *it)
     }
 }
 
-/* Read and parse one item into `it`; `ahead`: the ring is at least half full (the writer is
- * the slower thread), so the texts are analyzed here too — the two threads balance their
- * work.  Returns true when the reader goes on after it. */
-static bool fill_item(struct queue *q, struct item *it, bool ahead)
+/* Read and parse one item into `it`; with q->pretok, analyze its texts for the index too
+ * (the writer's indexing at each commit is bursty: while it commits, the ring is full and
+ * this thread waits, so a "writer behind" signal from the ring's fill missed most of it).
+ * Returns true when the reader goes on after it. */
+static bool fill_item(struct queue *q, struct item *it)
 {
     it->raw = NULL;
     it->nraw = 0;
@@ -202,7 +205,7 @@ static bool fill_item(struct queue *q, struct item *it, bool ahead)
     it->prc = kb_jsonl_parse_article(line.p, line.n, &it->a, &it->shape, &it->why);
     if (it->prc == 0)
         it->prc = kb_jsonl_validate(&it->a, it->shape, &it->why);
-    if (it->prc == 0 && ahead && q->pretok && !__atomic_load_n(&q->pretok_off, __ATOMIC_RELAXED))
+    if (it->prc == 0 && q->pretok && !__atomic_load_n(&q->pretok_off, __ATOMIC_RELAXED))
         pre_analyze(it);
     return more;
 }
@@ -216,11 +219,10 @@ static void *reader_main(void *arg)
         while (q->count == QUEUE_SLOTS && !q->stop)
             pthread_cond_wait(&q->room, &q->mu);
         bool stop = q->stop;
-        bool ahead = q->count >= QUEUE_SLOTS / 2; /* the writer is the slower one */
         pthread_mutex_unlock(&q->mu);
         if (stop)
             break;
-        more = fill_item(q, &q->ring[tail], ahead); /* the slot is the reader's until counted */
+        more = fill_item(q, &q->ring[tail]); /* the slot is the reader's until counted */
         tail = (tail + 1) % QUEUE_SLOTS;
         pthread_mutex_lock(&q->mu);
         q->count++;
@@ -244,6 +246,8 @@ static void queue_start(struct queue *q, struct kb_jsonl_reader *rd, size_t limi
     pthread_cond_init(&q->room, NULL);
     q->started = true;
     q->threaded = pthread_create(&q->thread, NULL, reader_main, q) == 0;
+    if (!q->threaded)
+        q->pretok = false; /* no thread to move the analysis to */
 }
 
 /* The next item, in input order (valid until queue_next is called again); NULL after the
@@ -256,7 +260,7 @@ static struct item *queue_next(struct queue *q, struct item *prev)
             item_release(prev);
         if (q->done)
             return NULL;
-        q->done = !fill_item(q, it, false);
+        q->done = !fill_item(q, it);
         return it;
     }
     pthread_mutex_lock(&q->mu);
