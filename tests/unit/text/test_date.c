@@ -97,14 +97,24 @@ static void test_tz_offset(void **state)
         {"UTC", 1731445200, 0},
         {"Africa/Casablanca", 1731445200, 60},
     };
-    for (size_t i = 0; i < N(cases); i++) {
-        int off = 12345;
-        int rc = kb_tz_offset(cases[i].zone, cases[i].t, &off);
-        if (rc != 0 || off != cases[i].off)
-            fail_msg("%s at %lld: rc %d offset %d, want %d", cases[i].zone, (long long)cases[i].t,
-                     rc, off, cases[i].off);
-    }
+    /* forwards, backwards, and interleaved with unknown zones: each thread keeps a calendar
+     * for the last zone it was asked, which must never answer for another zone or time */
     static const char *const bad[] = {"Nowhere/Atlantis", "", "Asia/Riyad", "not a zone"};
+    for (size_t round = 0; round < 3; round++) {
+        for (size_t k = 0; k < N(cases); k++) {
+            size_t i = round == 1 ? N(cases) - 1 - k : k;
+            int off = 12345;
+            int rc = kb_tz_offset(cases[i].zone, cases[i].t, &off);
+            if (rc != 0 || off != cases[i].off)
+                fail_msg("%s at %lld: rc %d offset %d, want %d", cases[i].zone,
+                         (long long)cases[i].t, rc, off, cases[i].off);
+            if (round == 2) {
+                int boff = 777;
+                assert_int_equal(kb_tz_offset(bad[k % N(bad)], 0, &boff), KB_EINVAL);
+                assert_int_equal(boff, 777);
+            }
+        }
+    }
     for (size_t i = 0; i < N(bad); i++) {
         int off = 777;
         assert_int_equal(kb_tz_offset(bad[i], 0, &off), KB_EINVAL);
