@@ -52,6 +52,10 @@ struct kb_import_opts {
     enum kb_import_mode mode;
     size_t limit; /* read at most this many records (non-blank lines); 0: all */
     size_t batch; /* KB_IMPORT_SKIP_BAD: articles per transaction; 0: KB_IMPORT_BATCH */
+    /* JSONL: the reader thread also analyzes the texts for the search index (search.h,
+     * kb_search_pretok_*): a shorter writer thread for more CPU in all — off by default,
+     * as it measured slower on a busy 2-core machine (docs/jsonl.md). */
+    bool analyze_ahead;
     /* WXR only.  media_dir above is a copy of the site's uploads directory; the files the
      * export points at that are found there are copied, content-addressed, into
      * media_store (the directory `serve` answers /media/ from); NULL: not copied. */

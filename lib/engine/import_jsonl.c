@@ -24,9 +24,9 @@
  * raw line.  The reader stops after an end, a read error or the item past opts->limit; the
  * calling thread stops it (and joins it) on every way out, then frees what is left in the
  * ring.  Without a thread (pthread_create failed) the calling thread fills each item
- * itself.  Unless it is a dry run, the reader also analyzes each article's texts for the
- * search index (kb_search_pretok_*, search.h); the writer offers them to its tokenizer
- * just before the write, so the commit's indexing replays them instead of analyzing.
+ * itself.  With opts->analyze_ahead (not a dry run), the reader also analyzes each
+ * article's texts for the search index (kb_search_pretok_*, search.h); the writer offers them to
+ * its tokenizer just before the write, so the commit's indexing replays them instead of analyzing.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -171,8 +171,8 @@ static void pre_analyze(struct item *it)
 }
 
 /* Read and parse one item into `it`; with q->pretok, analyze its texts for the index too
- * (the writer's indexing at each commit is bursty: while it commits, the ring is full and
- * this thread waits, so a "writer behind" signal from the ring's fill missed most of it).
+ * (always: the writer's indexing at each commit is bursty — while it commits, the ring is
+ * full and this thread waits — so a "writer behind" signal from the ring's fill missed it).
  * Returns true when the reader goes on after it. */
 static bool fill_item(struct queue *q, struct item *it)
 {
@@ -263,9 +263,10 @@ static struct item *queue_next(struct queue *q, struct item *prev)
         q->done = !fill_item(q, it);
         return it;
     }
+    if (prev) /* still ours: the reader only fills slots not counted */
+        item_release(prev);
     pthread_mutex_lock(&q->mu);
     if (prev) {
-        item_release(prev);
         q->head = (q->head + 1) % QUEUE_SLOTS;
         q->count--;
         pthread_cond_signal(&q->room);
@@ -660,7 +661,7 @@ int kb_engine_import_jsonl(struct kb_store *s, const char *path, const struct kb
     struct item *it = NULL;
     size_t total = (size_t)kb_jsonl_size(rd); /* set at open: safe beside the reader */
     if (rc == 0)
-        queue_start(&q, rd, opts->limit, !opts->dry_run);
+        queue_start(&q, rd, opts->limit, opts->analyze_ahead && !opts->dry_run);
     r.q = &q;
     while (rc == 0) {
         it = queue_next(&q, it);

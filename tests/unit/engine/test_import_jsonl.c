@@ -393,11 +393,13 @@ static void test_index_follows_batched_imports(void **state)
         add_record(buf, sizeof(buf), i, i % 2 ? "sport" : "economy", extra);
     }
     write_file(f->file, buf, strlen(buf));
-    struct kb_import_opts opts = {.mode = KB_IMPORT_SKIP_BAD, .batch = 3};
+    /* analysis ahead on the reader thread, replayed at each batch's indexing */
+    struct kb_import_opts opts = {.mode = KB_IMPORT_SKIP_BAD, .batch = 3, .analyze_ahead = true};
     struct kb_import_report rep;
     struct kb_diag d;
     assert_int_equal(run(f, f->file, &opts, &rep, &d), 0);
     assert_int_equal(rep.created, 7);
+    assert_int_equal(kb_search_pretok_pending(), 0); /* every offer used or dropped */
     for (int i = 1; i <= 7; i++) {
         snprintf(extra, sizeof(extra), "zqx%dword", i);
         assert_int_equal(hits(f, extra), 1);
