@@ -93,9 +93,9 @@ static bool has_mark(const char *s)
     return s && strchr(s, KB_SEARCH_MARK_OPEN);
 }
 
-/* Fill in the headline and snippet of one hit. */
-static int mark_hit(sqlite3 *db, sqlite3_stmt *st, const char *match, struct kb_search_hit *h,
-                    struct kb_diag *d)
+/* Fill in the headline and snippet of one hit with FTS5's highlight() and snippet() (MARKS_SQL). */
+static int mark_hit_fts5(sqlite3 *db, sqlite3_stmt *st, const char *match, struct kb_search_hit *h,
+                         struct kb_diag *d)
 {
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
@@ -204,8 +204,8 @@ static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
 }
 
 /* The marked headline and the snippet of one hit, its texts read by `st` (TEXT_SQL). */
-static int mark_hit2(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_request *rq,
-                     const struct kb_match_expr *e, struct kb_search_hit *h, struct kb_diag *d)
+static int mark_hit_ours(sqlite3 *db, sqlite3_stmt *st, const struct kb_search_request *rq,
+                         const struct kb_match_expr *e, struct kb_search_hit *h, struct kb_diag *d)
 {
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, h->id);
@@ -234,8 +234,8 @@ static int add_marks(sqlite3 *db, const struct kb_search_request *rq, struct kb_
     sqlite3_stmt *st = NULL;
     int rc = prepare(db, sql, &st, d);
     for (size_t i = 0; rc == 0 && i < nh; i++)
-        rc =
-            ours ? mark_hit2(db, st, rq, e, &hits[i], d) : mark_hit(db, st, rq->match, &hits[i], d);
+        rc = ours ? mark_hit_ours(db, st, rq, e, &hits[i], d)
+                  : mark_hit_fts5(db, st, rq->match, &hits[i], d);
     sqlite3_finalize(st);
     if (ours)
         kb_match_expr_release(e);

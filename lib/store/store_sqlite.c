@@ -59,6 +59,7 @@ enum stmt_id {
     ST_ARTICLE_BY_SLUG,
     ST_FIND_EXTERNAL,
     ST_COUNT,
+    ST_SEARCH_TERM,
     ST_COUNT_
 };
 
@@ -119,6 +120,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_ARTICLE_BY_SLUG] = NULL, /* built from ARTICLE_COLS */
     [ST_FIND_EXTERNAL] = "SELECT id FROM articles WHERE external_id = ?1",
     [ST_COUNT] = "SELECT count(*) FROM articles",
+    /* one FTS5 string, LIMIT 1, no ranking: FTS5 reads the first page of the term's doclist
+     * and stops, as cheap for a term in every article as for a rare one */
+    [ST_SEARCH_TERM] = "SELECT 1 FROM article_search WHERE article_search MATCH ?1 LIMIT 1",
 };
 
 /* List statements: one per combination of these bits. */
@@ -1301,6 +1305,32 @@ static const struct kb_store_ops sqlite_ops = {
     .search = sq_search,
     .search_rebuild = sq_search_rebuild,
 };
+
+/* Does the search index hold a term (kb_search_query_backoff's question, docs/search.md
+ * "Backoff")?  Any article counts, drafts too: the answer is about the index's vocabulary.
+ * A failure reads as "not held", which only turns the backoff off. */
+bool kb_store_search_has_term(struct kb_store *s, const char *term, size_t n)
+{
+    if (!s || s->ops != &sqlite_ops || n == 0 || n > KB_SEARCH_MAX_TERM)
+        return false;
+    struct sqlite_store *ss = ss_of(s);
+    char q[2 * KB_SEARCH_MAX_TERM + 3];
+    size_t k = 0;
+    q[k++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (term[i] == '"')
+            q[k++] = '"';
+        q[k++] = term[i];
+    }
+    q[k++] = '"';
+    sqlite3_stmt *st = stmt(ss, ST_SEARCH_TERM, NULL);
+    if (!st)
+        return false;
+    sqlite3_bind_text(st, 1, q, (int)k, SQLITE_TRANSIENT);
+    bool held = sqlite3_step(st) == SQLITE_ROW;
+    done(st);
+    return held;
+}
 
 sqlite3 *kb_store_sqlite_db(struct kb_store *s)
 {
